@@ -1,0 +1,180 @@
+//! The error enum of `multiprover-core`.
+
+use alloc::string::String;
+use alloy_primitives::B256;
+
+use crate::hash::Digest;
+use crate::system::SystemId;
+
+/// Errors of `multiprover-core`: codecs, the STF (one variant per broken rule, naming the
+/// transfer and the rule), the trust anchor, the policy and the settlement state machine.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CoreError {
+    /// The batch holds more transfers than the profile's capacity.
+    #[error("batch has {count} transfers but the capacity is {capacity}")]
+    TooManyTransfers {
+        /// Transfers in the batch.
+        count: usize,
+        /// The profile's capacity.
+        capacity: u32,
+    },
+    /// `from == to`.
+    #[error("transfer #{transfer}: sender and receiver are the same account {account} (rule: from != to)")]
+    SelfTransfer {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The account.
+        account: u32,
+    },
+    /// An account index is not below `2^D`.
+    #[error("transfer #{transfer}: account {account} is out of range for depth {depth} (rule: index < 2^D)")]
+    AccountOutOfRange {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The offending index.
+        account: u32,
+        /// The tree depth.
+        depth: u8,
+    },
+    /// The nonce is not the sender's current nonce.
+    #[error("transfer #{transfer}: nonce {got} but the sender's nonce is {expected} (rule: nonce == nonce(from))")]
+    BadNonce {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The sender's nonce.
+        expected: u64,
+        /// The transfer's nonce.
+        got: u32,
+    },
+    /// The amount exceeds the sender's balance.
+    #[error("transfer #{transfer}: amount {amount} exceeds the sender's balance {balance} (rule: amount <= balance(from))")]
+    InsufficientBalance {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The sender's balance.
+        balance: u64,
+        /// The amount.
+        amount: u64,
+    },
+    /// The receiver's new balance would reach 2^60.
+    #[error("transfer #{transfer}: receiver balance {balance} + {amount} would reach 2^60 (rule: balance(to) + amount < 2^60)")]
+    BalanceOverflow {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The receiver's balance.
+        balance: u64,
+        /// The amount.
+        amount: u64,
+    },
+    /// A value that must be a canonical Goldilocks element is not.
+    #[error("{0} is not below the Goldilocks modulus")]
+    NonCanonical(&'static str),
+    /// The profile is out of bounds or does not match the state.
+    #[error("bad profile: depth {depth}, capacity {capacity}")]
+    BadProfile {
+        /// Depth.
+        depth: u8,
+        /// Capacity.
+        capacity: u32,
+    },
+    /// The genesis accounts are not valid.
+    #[error("bad genesis: {0}")]
+    BadGenesis(&'static str),
+    /// Tree depth outside 1..=32.
+    #[error("tree depth {0} is outside 1..=32")]
+    BadDepth(u8),
+    /// Account index not below `2^D`.
+    #[error("account {index} is out of range for depth {depth}")]
+    IndexOutOfRange {
+        /// The index.
+        index: u32,
+        /// The depth.
+        depth: u8,
+    },
+    /// Bytes that do not parse.
+    #[error("malformed input: {0}")]
+    Malformed(&'static str),
+    /// Input over a size cap.
+    #[error("input of {size} bytes exceeds the limit of {max}")]
+    TooLarge {
+        /// Size seen.
+        size: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// Envelope version not supported.
+    #[error("unsupported envelope version {0}")]
+    UnsupportedVersion(u8),
+    /// Envelope system id not known.
+    #[error("unknown proof system id {0}")]
+    UnknownSystem(u8),
+    /// System name not known.
+    #[error("unknown proof system name (expected halo2, plonky2, stark or tee)")]
+    UnknownSystemName,
+    /// A trust anchor that does not parse or is inconsistent.
+    #[error("invalid trust anchor: {0}")]
+    BadAnchor(String),
+    /// A policy that is inconsistent.
+    #[error("invalid policy: {0}")]
+    BadPolicy(String),
+    /// The statement is for another chain.
+    #[error("statement is for chain {got}, expected chain {expected}")]
+    WrongChain {
+        /// Anchor's chain id.
+        expected: u64,
+        /// Statement's chain id.
+        got: u64,
+    },
+    /// A batch number that is not the next one.
+    #[error("batch {got} does not extend the chain (next is {expected})")]
+    NotNext {
+        /// The next batch number.
+        expected: u64,
+        /// The proposed number.
+        got: u64,
+    },
+    /// No such batch.
+    #[error("unknown batch {0}")]
+    UnknownBatch(u64),
+    /// The statement does not match the proposed batch.
+    #[error("statement does not match batch {batch}: {what}")]
+    StatementMismatch {
+        /// Batch number.
+        batch: u64,
+        /// Which field differs.
+        what: &'static str,
+    },
+    /// Envelope for a system the anchor does not list.
+    #[error("system {0} is not configured in the trust anchor")]
+    SystemNotConfigured(SystemId),
+    /// Envelope names another verifying key than the anchor's.
+    #[error("verifying-key id {got} does not match the anchor's {expected} for {system}")]
+    WrongVerifyingKey {
+        /// The system.
+        system: SystemId,
+        /// Anchor's id.
+        expected: B256,
+        /// Envelope's id.
+        got: B256,
+    },
+    /// The system is quarantined.
+    #[error("system {0} is quarantined")]
+    Quarantined(SystemId),
+    /// The injected verifier rejected the proof.
+    #[error("proof rejected by {system}: {reason}")]
+    ProofRejected {
+        /// The system.
+        system: SystemId,
+        /// Why.
+        reason: String,
+    },
+    /// The batch is halted by a conflict.
+    #[error("batch {0} is halted by a conflict")]
+    Halted(u64),
+    /// Resolution not allowed.
+    #[error("resolution rejected: {0}")]
+    BadResolution(&'static str),
+    /// A root that was never proven.
+    #[error("root {0} was not proven for this batch")]
+    UnprovenRoot(Digest),
+}

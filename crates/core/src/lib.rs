@@ -1,0 +1,26 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod envelope;
+pub mod error;
+pub mod field;
+pub mod hash;
+pub mod poseidon;
+mod poseidon_constants;
+pub mod statement;
+pub mod stf;
+pub mod system;
+pub mod tree;
+
+pub use alloy_primitives::{Address, B256};
+pub use envelope::Envelope;
+pub use error::CoreError;
+pub use field::Fp;
+pub use hash::{hash_tagged, Digest, Tag};
+pub use statement::Statement;
+pub use stf::{apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness, Transfer};
+pub use system::{Family, SystemId};
+pub use tree::{Account, MerklePath, SparseMerkleTree};
