@@ -4,10 +4,12 @@
 
 extern crate alloc;
 
+pub mod anchor;
 pub mod envelope;
 pub mod error;
 pub mod field;
 pub mod hash;
+pub mod policy;
 pub mod poseidon;
 mod poseidon_constants;
 pub mod statement;
@@ -16,7 +18,9 @@ pub mod system;
 pub mod tree;
 
 pub use alloy_primitives::{Address, B256};
+pub use anchor::{SystemKey, TeeInstance, TeeRegistry, TrustAnchor};
 pub use envelope::Envelope;
+pub use policy::{Decision, Policy, Tier};
 pub use error::CoreError;
 pub use field::Fp;
 pub use hash::{hash_tagged, Digest, Tag};
