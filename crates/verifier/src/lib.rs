@@ -1,1 +1,15 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod dispatch;
+pub mod error;
+pub mod light_client;
+pub mod record;
+
+pub use dispatch::{compiled_systems, verify_envelope, verify_envelope_bytes};
+pub use error::Error;
+pub use light_client::{AtTime, BatchVerdict, ChainStatus, LightClient, ProofResult};
+pub use record::{BatchRecord, HexBytes};

@@ -1,0 +1,60 @@
+//! Envelope → the right system verifier, after the anchor-level checks.
+
+use multiprover_core::{Envelope, SystemId, TrustAnchor};
+
+use crate::error::Error;
+
+/// Verify one parsed envelope against the anchor at time `now_unix` (used by the TEE
+/// registration windows). Checks the chain id and the pinned verifying-key id before the
+/// system's own verifier runs.
+pub fn verify_envelope(anchor: &TrustAnchor, envelope: &Envelope, now_unix: u64) -> Result<(), Error> {
+    if envelope.statement.chain_id != anchor.chain_id {
+        return Err(Error::WrongChain {
+            expected: anchor.chain_id,
+            got: envelope.statement.chain_id,
+        });
+    }
+    let key = anchor
+        .key(envelope.system)
+        .ok_or(Error::NotConfigured(envelope.system))?;
+    if key.vk_id != envelope.vk_id {
+        return Err(Error::WrongVerifyingKey {
+            system: envelope.system,
+            expected: key.vk_id,
+            got: envelope.vk_id,
+        });
+    }
+    let _ = now_unix;
+    match envelope.system {
+        #[cfg(feature = "halo2")]
+        SystemId::Halo2 => multiprover_halo2::verify(key, envelope).map_err(Error::from),
+        #[cfg(feature = "plonky2")]
+        SystemId::Plonky2 => multiprover_plonky2::verify(key, envelope).map_err(Error::from),
+        #[cfg(feature = "stark")]
+        SystemId::Stark => multiprover_stark::verify(key, envelope).map_err(Error::from),
+        #[cfg(feature = "tee")]
+        SystemId::Tee => multiprover_tee::verify(&anchor.tee, key, envelope, now_unix).map_err(Error::from),
+        #[allow(unreachable_patterns)]
+        other => Err(Error::NotCompiled(other)),
+    }
+}
+
+/// Decode and verify envelope bytes. Never panics, whatever the bytes.
+pub fn verify_envelope_bytes(anchor: &TrustAnchor, bytes: &[u8], now_unix: u64) -> Result<Envelope, Error> {
+    let e = Envelope::from_bytes(bytes)?;
+    verify_envelope(anchor, &e, now_unix)?;
+    Ok(e)
+}
+
+/// Which systems this build can verify.
+pub fn compiled_systems() -> alloc::vec::Vec<SystemId> {
+    SystemId::ALL
+        .into_iter()
+        .filter(|s| match s {
+            SystemId::Halo2 => cfg!(feature = "halo2"),
+            SystemId::Plonky2 => cfg!(feature = "plonky2"),
+            SystemId::Stark => cfg!(feature = "stark"),
+            SystemId::Tee => cfg!(feature = "tee"),
+        })
+        .collect()
+}

@@ -1,0 +1,217 @@
+//! The light client: pinned anchor in, batch records in, its own verdicts out.
+//!
+//! It recomputes every batch hash from the published transfers, verifies every envelope
+//! itself, checks the root chain from genesis and applies the policy itself, with
+//! [`multiprover_core::Settlement`] as the state machine. It fetches nothing and reads no
+//! clock of its own: the caller passes the time and a millisecond timer.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use multiprover_core::settlement::{BatchStatus, ProofVerifier, Settlement};
+use multiprover_core::{Decision, Digest, Envelope, SystemId, TrustAnchor, B256};
+use serde::{Deserialize, Serialize};
+
+use crate::dispatch::verify_envelope;
+use crate::error::Error;
+use crate::record::BatchRecord;
+
+/// The result of verifying one envelope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProofResult {
+    /// The system the envelope claims (absent when the bytes do not decode).
+    pub system: Option<SystemId>,
+    /// The post root it proves (absent when the bytes do not decode).
+    pub post_root: Option<Digest>,
+    /// Whether it was accepted.
+    pub ok: bool,
+    /// Why it was rejected.
+    pub error: Option<String>,
+    /// Verification time in milliseconds.
+    pub millis: f64,
+}
+
+/// The client's own verdict on one batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BatchVerdict {
+    /// Batch number.
+    pub batch_number: u64,
+    /// Pre root (from the client's own chain).
+    pub pre_root: Digest,
+    /// The claimed post root.
+    pub claimed_post_root: Digest,
+    /// Batch hash recomputed from the transfers.
+    pub batch_hash: Digest,
+    /// Number of transfers.
+    pub transfers: usize,
+    /// Value at risk (as a decimal string: it may exceed 2^53).
+    pub value_at_risk: String,
+    /// Every envelope's result, in the published order.
+    pub proofs: Vec<ProofResult>,
+    /// The policy's decision.
+    pub decision: Decision,
+    /// Final / pending / halted.
+    pub status: BatchStatus,
+    /// The final root once final.
+    pub final_root: Option<Digest>,
+}
+
+/// The chain as the client sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainStatus {
+    /// Chain id.
+    pub chain_id: u64,
+    /// Hash of the pinned anchor.
+    pub anchor_hash: B256,
+    /// Highest batch ingested.
+    pub head: u64,
+    /// Highest final batch (0 = genesis).
+    pub final_batch: u64,
+    /// Its root.
+    pub final_root: Digest,
+    /// Batches halted by a conflict.
+    pub conflicts: Vec<u64>,
+}
+
+
+/// The light client.
+#[derive(Debug)]
+pub struct LightClient {
+    settlement: Settlement,
+    anchor_hash: B256,
+    proofs: Vec<Vec<ProofResult>>,
+    seen: Vec<Vec<B256>>,
+}
+
+impl LightClient {
+    /// Pin an anchor.
+    pub fn new(anchor: TrustAnchor) -> Result<LightClient, Error> {
+        let anchor_hash = anchor.hash();
+        Ok(LightClient {
+            settlement: Settlement::new(anchor)?,
+            anchor_hash,
+            proofs: Vec::new(),
+            seen: Vec::new(),
+        })
+    }
+
+    /// The pinned anchor.
+    pub fn anchor(&self) -> &TrustAnchor {
+        self.settlement.anchor()
+    }
+
+    /// Ingest one batch record: the next batch, or again a batch already seen (new envelopes
+    /// are then added). `now_unix` is the time for TEE validity windows; `clock` returns
+    /// milliseconds and times each verification.
+    pub fn ingest(
+        &mut self,
+        record: &BatchRecord,
+        now_unix: u64,
+        clock: &mut dyn FnMut() -> f64,
+    ) -> Result<BatchVerdict, Error> {
+        let n = record.batch.batch_number;
+        let idx = match self.settlement.batch(n) {
+            Some(known) => {
+                if known.batch != record.batch || known.claimed_post_root != record.claimed_post_root {
+                    return Err(Error::BatchMismatch("a different batch was already published under this number"));
+                }
+                (n - 1) as usize
+            }
+            None => {
+                self.settlement.propose(record.batch.clone(), record.claimed_post_root)?;
+                self.proofs.push(Vec::new());
+                self.seen.push(Vec::new());
+                self.proofs.len() - 1
+            }
+        };
+        for bytes in &record.envelopes {
+            let id = multiprover_core::alloy_primitives::keccak256(&bytes.0);
+            if self.seen[idx].contains(&id) {
+                continue;
+            }
+            self.seen[idx].push(id);
+            let t0 = clock();
+            let result = self.check_one(&bytes.0, now_unix);
+            let millis = clock() - t0;
+            self.proofs[idx].push(match result {
+                Ok(e) => ProofResult {
+                    system: Some(e.system),
+                    post_root: Some(e.statement.post_root),
+                    ok: true,
+                    error: None,
+                    millis,
+                },
+                Err((e, err)) => ProofResult {
+                    system: e.as_ref().map(|e| e.system),
+                    post_root: e.as_ref().map(|e| e.statement.post_root),
+                    ok: false,
+                    error: Some(err),
+                    millis,
+                },
+            });
+        }
+        self.verdict(n).ok_or(Error::BatchMismatch("batch vanished"))
+    }
+
+    fn check_one(&mut self, bytes: &[u8], now_unix: u64) -> Result<Envelope, (Option<Envelope>, String)> {
+        let e = Envelope::from_bytes(bytes).map_err(|err| (None, err.to_string()))?;
+        match self.settlement.submit(&e, &AtTime(now_unix)) {
+            Ok(_) => Ok(e),
+            Err(err) => Err((Some(e), err.to_string())),
+        }
+    }
+
+    /// The verdict on batch `n`.
+    pub fn verdict(&self, n: u64) -> Option<BatchVerdict> {
+        let b = self.settlement.batch(n)?;
+        let proofs = self.proofs.get((n - 1) as usize)?.clone();
+        Some(BatchVerdict {
+            batch_number: n,
+            pre_root: b.pre_root,
+            claimed_post_root: b.claimed_post_root,
+            batch_hash: b.batch_hash,
+            transfers: b.batch.transfers.len(),
+            value_at_risk: b.value_at_risk.to_string(),
+            proofs,
+            decision: b.decision.clone(),
+            status: b.status,
+            final_root: b.final_root,
+        })
+    }
+
+    /// Every verdict (statuses cascade: a later envelope can finalize earlier batches).
+    pub fn verdicts(&self) -> Vec<BatchVerdict> {
+        (1..=self.settlement.batches().len() as u64)
+            .filter_map(|n| self.verdict(n))
+            .collect()
+    }
+
+    /// The chain head, the final root and any conflict.
+    pub fn status(&self) -> ChainStatus {
+        let (final_batch, final_root) = self.settlement.finalized();
+        ChainStatus {
+            chain_id: self.anchor().chain_id,
+            anchor_hash: self.anchor_hash,
+            head: self.settlement.batches().len() as u64,
+            final_batch,
+            final_root,
+            conflicts: self
+                .settlement
+                .batches()
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.status == BatchStatus::Halted)
+                .map(|(i, _)| i as u64 + 1)
+                .collect(),
+        }
+    }
+}
+
+/// The dispatching verifier at a given time, as core's injected [`ProofVerifier`].
+#[derive(Clone, Copy, Debug)]
+pub struct AtTime(pub u64);
+
+impl ProofVerifier for AtTime {
+    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String> {
+        verify_envelope(anchor, envelope, self.0).map_err(|e| e.to_string())
+    }
+}

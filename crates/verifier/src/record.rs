@@ -1,0 +1,71 @@
+//! Batch records: what a (possibly untrusted) server publishes for each batch.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use multiprover_core::{Batch, Digest};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// Largest batch record accepted (64 MiB of JSON).
+pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
+/// Most envelopes one record may carry.
+pub const MAX_ENVELOPES_PER_RECORD: usize = 64;
+
+/// One batch as published: the transfers, the proposer's claimed post root and every
+/// envelope the server has. Anything a client derives from it, it re-checks itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// The batch (chain id, number, transfers).
+    pub batch: Batch,
+    /// The post root the proposer claimed (used only to chain the next batch's pre root).
+    pub claimed_post_root: Digest,
+    /// Envelopes, each as 0x-prefixed hex.
+    pub envelopes: Vec<HexBytes>,
+}
+
+/// Bytes as 0x-prefixed hex in JSON.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HexBytes(pub Vec<u8>);
+
+impl core::fmt::Debug for HexBytes {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "HexBytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for HexBytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::with_capacity(2 + 2 * self.0.len());
+        out.push_str("0x");
+        out.push_str(&hex::encode(&self.0));
+        s.serialize_str(&out)
+    }
+}
+
+impl<'de> Deserialize<'de> for HexBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <&str>::deserialize(d).or_else(|_| Err(serde::de::Error::custom("expected a hex string")))?;
+        let s = s.strip_prefix("0x").unwrap_or(s);
+        hex::decode(s).map(HexBytes).map_err(serde::de::Error::custom)
+    }
+}
+
+impl BatchRecord {
+    /// Parse JSON, size-capped.
+    pub fn from_json(bytes: &[u8]) -> Result<BatchRecord, Error> {
+        if bytes.len() > MAX_RECORD_BYTES {
+            return Err(Error::BadRecord("record too large".into()));
+        }
+        let r: BatchRecord = serde_json::from_slice(bytes).map_err(|e| Error::BadRecord(e.to_string()))?;
+        if r.envelopes.len() > MAX_ENVELOPES_PER_RECORD {
+            return Err(Error::BadRecord("too many envelopes".into()));
+        }
+        Ok(r)
+    }
+
+    /// JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install what the build and the tests need, idempotently: the wasm target, wasm-bindgen-cli at
+# exactly the Cargo.lock version, wasm-pack, Debian's chromium + chromium-driver, and the npm
+# packages (playwright-core to drive Debian's Chromium, binaryen for wasm-opt).
+# Nothing here downloads a browser or a prebuilt binary from outside the package registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
+
+# Rust: the toolchain in rust-toolchain.toml (nightly) with the wasm target.
+if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -n "$WB_VERSION" ]; then
+  if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WB_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WB_VERSION (cargo install, a few minutes once)"
+    cargo +stable install wasm-bindgen-cli --version "$WB_VERSION" --locked --force \
+      || cargo +stable install wasm-bindgen-cli --version "$WB_VERSION" --force
+  fi
+fi
+if ! command -v wasm-pack >/dev/null; then
+  log "installing wasm-pack (cargo install, a few minutes once)"
+  cargo +stable install wasm-pack --locked || cargo +stable install wasm-pack
+fi
+
+# Debian's Chromium and ChromeDriver for the browser tests.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  log "installing Debian chromium and chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm packages (playwright-core uses the system Chromium; binaryen provides wasm-opt).
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.setup-stamp ] || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.setup-stamp ]; }; then
+  log "installing npm packages"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  touch node_modules/.setup-stamp
+fi
+log "ready"
