@@ -1,0 +1,7 @@
+pub mod apply;
+pub mod devnet;
+pub mod keys;
+pub mod node;
+pub mod prove;
+pub mod verify;
+pub mod worker;

@@ -1,0 +1,56 @@
+//! The error enum of the `multiprover` binary.
+
+use multiprover_core::{CoreError, SystemId};
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// JSON that does not parse.
+    #[error("{path}: {source}")]
+    Json {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// Core rejected the input (invalid batch, anchor, envelope).
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// Verification failed.
+    #[error(transparent)]
+    Verify(#[from] multiprover_verifier::Error),
+    /// The node or its client failed.
+    #[error(transparent)]
+    Node(#[from] multiprover_node::Error),
+    /// A proof system failed to set up or prove.
+    #[error("{system}: {message}")]
+    System {
+        /// The system.
+        system: SystemId,
+        /// What went wrong.
+        message: String,
+    },
+    /// This binary was built without a system or without `demo-faults`.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Bad arguments or inputs beyond what clap checks.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl CliError {
+    pub fn io(path: &std::path::Path, source: std::io::Error) -> CliError {
+        CliError::Io { path: path.display().to_string(), source }
+    }
+    pub fn json(path: &std::path::Path, source: serde_json::Error) -> CliError {
+        CliError::Json { path: path.display().to_string(), source }
+    }
+}

@@ -1,0 +1,276 @@
+//! End-to-end tests of the `multiprover` binary on the small profile (D = 8, T = 2): keys,
+//! apply, prove, verify and their exit codes; devnets that finalize, conflict, or lose a
+//! worker; a node restart. Every service binds 127.0.0.1 and is stopped by the test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use multiprover_core::{BatchStatus, Decision, SystemId};
+use multiprover_node::client::Client;
+
+const BIN: &str = env!("CARGO_BIN_EXE_multiprover");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run multiprover")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn small_keys(dir: &Path, extra: &[&str]) -> PathBuf {
+    let anchor = dir.join("anchor.json");
+    let mut args = vec!["keys", "--out", anchor.to_str().unwrap(), "--depth", "8", "--capacity", "2", "--accounts", "6", "--json"];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "keys failed: {}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("keys prints JSON");
+    assert!(v["genesis_root"].as_str().unwrap().starts_with("0x"));
+    assert!(v["anchor_hash"].as_str().unwrap().starts_with("0x"));
+    anchor
+}
+
+fn write(path: &Path, s: &str) -> String {
+    std::fs::write(path, s).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A child process killed on drop.
+struct Proc(Child);
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_addr() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().to_string()
+}
+
+fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
+    let child = Command::new(BIN)
+        .args(["node", "--anchor", anchor.to_str().unwrap(), "--db", db.to_str().unwrap(), "--listen", addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = Client::new(&format!("http://{addr}/"));
+    let t = Instant::now();
+    while client.status().is_err() {
+        assert!(t.elapsed() < Duration::from_secs(30), "node did not come up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (Proc(child), client)
+}
+
+fn start_worker(system: SystemId, url: &str, secrets: &Path) -> Proc {
+    Proc(
+        Command::new(BIN)
+            .args(["worker", "--system", system.name(), "--node", url, "--secrets", secrets.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn batch_json(n: u64, transfers: &str) -> String {
+    format!(r#"{{"chain_id": 7, "batch_number": {n}, "transfers": [{transfers}]}}"#)
+}
+
+#[test]
+fn keys_apply_prove_verify_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &[]);
+    let a = anchor.to_str().unwrap();
+    let b1 = write(&dir.path().join("b1.json"), &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0},{"from":3,"to":4,"amount":5,"nonce":0}"#));
+    let hist = dir.path().join("hist");
+    std::fs::create_dir_all(&hist).unwrap();
+    std::fs::copy(&b1, hist.join("b1.json")).unwrap();
+    let b2 = write(&dir.path().join("b2.json"), &batch_json(2, r#"{"from":1,"to":5,"amount":7,"nonce":1}"#));
+
+    // apply: the statement as JSON with 0x 32-byte hex roots
+    let o = run(&["apply", "--anchor", a, "--batch", &b1]);
+    assert!(o.status.success(), "{}", text(&o));
+    let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in ["pre_root", "post_root", "batch_hash"] {
+        let h = st[k].as_str().unwrap();
+        assert!(h.starts_with("0x") && h.len() == 66, "{k} = {h}");
+    }
+    // batch 2 needs its history
+    assert_eq!(run(&["apply", "--anchor", a, "--batch", &b2]).status.code(), Some(2));
+    let o = run(&["apply", "--anchor", a, "--batch", &b2, "--history", hist.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let st2: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(st2["pre_root"], st["post_root"]);
+    // an invalid batch exits 1 naming the transfer and the rule
+    let bad = write(&dir.path().join("bad.json"), &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0},{"from":1,"to":2,"amount":1,"nonce":0}"#));
+    let o = run(&["apply", "--anchor", a, "--batch", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("transfer #1") && text(&o).contains("nonce"), "{}", text(&o));
+
+    // prove with every system in parallel
+    let out = dir.path().join("proofs");
+    let o = run(&["prove", "--system", "all", "--anchor", a, "--batch", &b1, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut envs: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path().to_str().unwrap().to_string()).collect();
+    envs.sort();
+    let anchor_v: serde_json::Value = serde_json::from_slice(&std::fs::read(&anchor).unwrap()).unwrap();
+    assert_eq!(envs.len(), anchor_v["systems"].as_array().unwrap().len(), "one envelope per system");
+
+    // verify: all valid, with and without the batch
+    let mut args = vec!["verify", "--anchor", a];
+    args.extend(envs.iter().map(|s| s.as_str()));
+    let o = run(&args);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut with_batch = vec!["verify", "--anchor", a, "--batch", &b1];
+    with_batch.extend(envs.iter().map(|s| s.as_str()));
+    assert!(run(&with_batch).status.success());
+    // the same envelopes checked against another batch: exit 1, one line each
+    let mut wrong = vec!["verify", "--anchor", a, "--batch", &b2];
+    wrong.extend(envs.iter().map(|s| s.as_str()));
+    let o = run(&wrong);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.starts_with("INVALID")).count(), envs.len());
+
+    // tampered, truncated and garbage envelopes: exit 1 with a reason, never a crash
+    let first = std::fs::read(&envs[0]).unwrap();
+    let mut flipped = first.clone();
+    let last = flipped.len() - 10;
+    flipped[last] ^= 0x40;
+    let f = dir.path().join("flipped.env");
+    std::fs::write(&f, &flipped).unwrap();
+    let t = dir.path().join("truncated.env");
+    std::fs::write(&t, &first[..first.len() / 2]).unwrap();
+    let g = dir.path().join("garbage.env");
+    std::fs::write(&g, b"definitely not an envelope").unwrap();
+    for p in [&f, &t, &g] {
+        let o = run(&["verify", "--anchor", a, p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).starts_with("INVALID"), "{}", text(&o));
+    }
+    // usage errors exit 2
+    assert_eq!(run(&["verify", "--anchor", a]).status.code(), Some(2));
+    assert_eq!(run(&["verify", "--anchor", "/nonexistent.json", &envs[0]]).status.code(), Some(2));
+    assert_eq!(run(&["prove", "--system", "nope"]).status.code(), Some(2));
+}
+
+fn devnet(dir: &Path, extra: &[&str]) -> (Output, Vec<serde_json::Value>) {
+    let mut args = vec![
+        "devnet", "--dir", dir.to_str().unwrap(), "--batches", "2", "--listen", "127.0.0.1:0", "--depth", "8", "--capacity", "2",
+        "--accounts", "6", "--exit-when-settled", "--timeout", "900",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    let summary = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("SUMMARY ").map(|j| serde_json::from_str::<Vec<serde_json::Value>>(j).unwrap()))
+        .unwrap_or_default();
+    (o, summary)
+}
+
+#[test]
+fn devnet_reaches_final() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, summary) = devnet(dir.path(), &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(summary.len(), 2, "{}", text(&o));
+    for b in &summary {
+        assert_eq!(b["status"], "final", "{b}");
+    }
+}
+
+#[cfg(feature = "demo-faults")]
+#[test]
+fn faulty_devnet_ends_in_conflict_never_final() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, summary) = devnet(dir.path(), &["--faulty", "stark"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!summary.is_empty(), "{}", text(&o));
+    assert_eq!(summary[0]["status"], "halted", "{}", text(&o));
+    assert!(summary.iter().all(|b| b["status"] != "final"), "{}", text(&o));
+}
+
+/// Start a node and workers for all systems of a fresh anchor, propose one batch, kill the
+/// `victim`'s worker at once, and wait until the others have proven the batch.
+fn one_worker_killed(policy: &str, victim: SystemId) -> Decision {
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &["--policy", policy, "--systems", "plonky2,stark,tee"]);
+    let secrets = dir.path().join("anchor.json.secrets.json");
+    let addr = free_addr();
+    let (_node, client) = start_node(&anchor, &dir.path().join("node.db"), &addr);
+    let url = format!("http://{addr}/");
+    let mut workers = Vec::new();
+    for s in [SystemId::Plonky2, SystemId::Stark, SystemId::Tee] {
+        let mut w = start_worker(s, &url, &secrets);
+        if s == victim {
+            w.0.kill().unwrap();
+        }
+        workers.push(w);
+    }
+    let batch: multiprover_core::Batch =
+        serde_json::from_str(&batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#)).unwrap();
+    client.propose(&batch).unwrap();
+    let t = Instant::now();
+    loop {
+        let list = client.batches().unwrap();
+        let b = &list[0];
+        if b.proofs.len() >= 2 {
+            return b.decision.clone();
+        }
+        assert!(t.elapsed() < Duration::from_secs(300), "workers did not prove in time: {:?}", b);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[test]
+fn a_killed_worker_stalls_nobody_under_two_of_three() {
+    let d = one_worker_killed("default", SystemId::Tee);
+    assert!(d.is_final(), "{d:?}");
+}
+
+#[test]
+fn a_killed_worker_keeps_an_all_of_tier_pending_naming_it() {
+    let d = one_worker_killed("all", SystemId::Stark);
+    match d {
+        Decision::Pending { missing, .. } => assert_eq!(missing, vec![SystemId::Stark]),
+        d => panic!("expected pending, got {d:?}"),
+    }
+}
+
+#[test]
+fn a_restarted_node_keeps_every_batch_and_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &["--systems", "stark,tee", "--policy", "all"]);
+    let secrets = dir.path().join("anchor.json.secrets.json");
+    let db = dir.path().join("node.db");
+    let addr = free_addr();
+    let url = format!("http://{addr}/");
+    let before = {
+        let (_node, client) = start_node(&anchor, &db, &addr);
+        let b1: multiprover_core::Batch = serde_json::from_str(&batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#)).unwrap();
+        let b2: multiprover_core::Batch = serde_json::from_str(&batch_json(2, r#"{"from":2,"to":3,"amount":50,"nonce":0}"#)).unwrap();
+        client.propose(&b1).unwrap();
+        client.propose(&b2).unwrap();
+        let _w1 = start_worker(SystemId::Stark, &url, &secrets);
+        let _w2 = start_worker(SystemId::Tee, &url, &secrets);
+        let t = Instant::now();
+        loop {
+            let list = client.batches().unwrap();
+            if list.iter().all(|b| b.status == BatchStatus::Final) {
+                break (list, client.record(1).unwrap(), client.record(2).unwrap());
+            }
+            assert!(t.elapsed() < Duration::from_secs(300), "not final in time");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    };
+    // the node and the workers are gone; start the node again on the same database
+    let (_node, client) = start_node(&anchor, &db, &addr);
+    let after = (client.batches().unwrap(), client.record(1).unwrap(), client.record(2).unwrap());
+    assert_eq!(serde_json::to_value(&before.0).unwrap(), serde_json::to_value(&after.0).unwrap());
+    assert_eq!(before.1, after.1);
+    assert_eq!(before.2, after.2);
+}
