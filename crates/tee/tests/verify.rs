@@ -251,7 +251,7 @@ fn rejects_high_s_signature() {
 
 fn k256_order() -> [u8; 32] {
     use k256::elliptic_curve::{bigint::Encoding, Curve};
-    k256::Secp256k1::ORDER.to_be_bytes().into()
+    k256::Secp256k1::ORDER.to_be_bytes()
 }
 
 #[test]
@@ -271,7 +271,8 @@ fn rejects_any_change_to_the_statement() {
     let key = s.enclave.system_key();
     let env = honest(&s);
     let other = Digest::from_u64s([1, 2, 3, 4]).unwrap();
-    let changes: Vec<Box<dyn Fn(&mut Envelope)>> = vec![
+    type Change = Box<dyn Fn(&mut Envelope)>;
+    let changes: Vec<Change> = vec![
         Box::new(|e| e.statement.batch_number += 1),
         Box::new(|e| e.statement.chain_id += 1),
         Box::new(move |e| e.statement.pre_root = other),
