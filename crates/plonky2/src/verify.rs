@@ -1,0 +1,96 @@
+//! The verifier: wasm-safe, never panics on any key or envelope bytes.
+
+use alloc::string::ToString;
+use alloy_primitives::{keccak256, B256};
+use multiprover_core::{Envelope, SystemId, SystemKey};
+use plonky2::field::types::PrimeField64;
+
+use crate::key::{parse_key, parse_proof, ParsedKey, NUM_PUBLIC_INPUTS};
+use crate::Error;
+
+/// Domain prefix of the verifying-key id.
+pub const VK_ID_DOMAIN: &[u8] = b"multiprover-plonky2-vk-v1";
+
+/// The verifying-key id: `keccak256("multiprover-plonky2-vk-v1" ‖ key_material)`.
+pub fn vk_id(key_material: &[u8]) -> B256 {
+    let mut buf = alloc::vec::Vec::with_capacity(VK_ID_DOMAIN.len() + key_material.len());
+    buf.extend_from_slice(VK_ID_DOMAIN);
+    buf.extend_from_slice(key_material);
+    keccak256(buf)
+}
+
+/// A key parsed once, to verify many envelopes without re-parsing the verifier data.
+#[derive(Debug)]
+pub struct PreparedKey {
+    vk_id: B256,
+    parsed: ParsedKey,
+}
+
+impl PreparedKey {
+    /// Check the key's system and id, then parse and validate its material.
+    pub fn new(key: &SystemKey) -> Result<PreparedKey, Error> {
+        if key.system != SystemId::Plonky2 {
+            return Err(Error::WrongSystem(key.system));
+        }
+        if key.vk_id != vk_id(&key.key) {
+            return Err(Error::VkIdMismatch);
+        }
+        let parsed = parse_key(&key.key)?;
+        Ok(PreparedKey {
+            vk_id: key.vk_id,
+            parsed,
+        })
+    }
+
+    /// The verifying-key id.
+    pub fn vk_id(&self) -> B256 {
+        self.vk_id
+    }
+
+    /// What the key's header says (variant, profile, circuit size).
+    pub fn info(&self) -> crate::KeyInfo {
+        self.parsed.info
+    }
+
+    /// Verify one envelope against this key (see [`verify`]).
+    pub fn verify(&self, envelope: &Envelope) -> Result<(), Error> {
+        if envelope.system != SystemId::Plonky2 {
+            return Err(Error::WrongSystem(envelope.system));
+        }
+        if envelope.vk_id != self.vk_id {
+            return Err(Error::VkIdMismatch);
+        }
+        envelope.statement.validate().map_err(Error::Statement)?;
+        let proof = parse_proof(&self.parsed, &envelope.proof)?;
+        let expected = envelope.statement.public_inputs_u64();
+        if proof.public_inputs.len() != NUM_PUBLIC_INPUTS
+            || proof
+                .public_inputs
+                .iter()
+                .zip(expected.iter())
+                .any(|(a, b)| a.to_canonical_u64() != *b)
+        {
+            return Err(Error::PublicInputsMismatch);
+        }
+        self.parsed
+            .data
+            .verify(proof)
+            .map_err(|e| Error::Rejected(e.to_string()))
+    }
+}
+
+/// Verify a plonky2 envelope under a pinned key.
+///
+/// In order: the envelope's and key's system is plonky2; `envelope.vk_id == key.vk_id ==
+/// vk_id(&key.key)`; the key material parses and has exactly this circuit's shape; the proof
+/// bytes parse (strictly, no trailing bytes); the proof's 12 public inputs equal
+/// `envelope.statement.public_inputs()`; plonky2 accepts the proof.
+pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
+    if envelope.system != SystemId::Plonky2 {
+        return Err(Error::WrongSystem(envelope.system));
+    }
+    if envelope.vk_id != key.vk_id {
+        return Err(Error::VkIdMismatch);
+    }
+    PreparedKey::new(key)?.verify(envelope)
+}
