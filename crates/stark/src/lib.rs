@@ -1,1 +1,20 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod air;
+pub mod error;
+pub mod key;
+pub mod layout;
+#[cfg(feature = "prover")]
+pub mod prover;
+pub mod verifier;
+
+pub use crate::air::{BatchAir, PublicInputs, Variant};
+pub use error::Error;
+pub use key::{vk_id, KeyParams, AIR_VERSION, DEFAULT_MIN_SECURITY_BITS};
+#[cfg(feature = "prover")]
+pub use prover::{Prover, RawSlot, RawWitness};
+pub use verifier::{verify, verify_proof};

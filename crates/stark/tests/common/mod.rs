@@ -1,0 +1,60 @@
+//! Shared setup: the small-profile fixture batch, one prover, one honest proof (built once per
+//! test binary).
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, BatchWitness, Envelope, GenesisAccount, Profile,
+    SparseMerkleTree, Transfer,
+};
+use multiprover_stark::Prover;
+
+pub const CHAIN_ID: u64 = 7;
+
+pub fn genesis() -> SparseMerkleTree {
+    let accounts: Vec<GenesisAccount> = (1..=4)
+        .map(|index| GenesisAccount {
+            index,
+            balance: 1_000_000,
+        })
+        .collect();
+    genesis_tree(Profile::SMALL.depth, &accounts).unwrap()
+}
+
+pub fn batch1() -> Batch {
+    Batch {
+        chain_id: CHAIN_ID,
+        batch_number: 1,
+        transfers: vec![
+            Transfer {
+                from: 1,
+                to: 2,
+                amount: 100,
+                nonce: 0,
+            },
+            Transfer {
+                from: 3,
+                to: 4,
+                amount: 5,
+                nonce: 0,
+            },
+        ],
+    }
+}
+
+pub fn witness1() -> BatchWitness {
+    let mut tree = genesis();
+    apply_batch(&mut tree, &batch1(), Profile::SMALL).unwrap()
+}
+
+pub fn prover() -> &'static Prover {
+    static P: OnceLock<Prover> = OnceLock::new();
+    P.get_or_init(|| Prover::setup(Profile::SMALL).unwrap())
+}
+
+/// The honest proof of batch 1, proven once per test binary.
+pub fn envelope1() -> &'static Envelope {
+    static E: OnceLock<Envelope> = OnceLock::new();
+    E.get_or_init(|| prover().prove(&witness1()).unwrap())
+}
