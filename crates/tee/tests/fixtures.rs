@@ -128,3 +128,24 @@ fn fixtures_are_not_stale() {
         "envelope.bin is stale: regenerate (see the file's doc)"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Mutating the committed envelope (one byte anywhere, then an optional cut) never panics
+    /// and never yields an accepted envelope other than the original.
+    #[test]
+    fn mutated_fixture_never_panics_nor_verifies(pos in 0usize..1000, val in proptest::prelude::any::<u8>(),
+                                                 cut in 0usize..1000, now in proptest::prelude::any::<u64>()) {
+        let (registry, key, bytes) = load();
+        let mut b = bytes.clone();
+        let p = pos % b.len();
+        b[p] = val;
+        b.truncate(cut % (b.len() + 1) + if cut % 2 == 0 { b.len() } else { 0 });
+        if let Ok(e) = Envelope::from_bytes(&b) {
+            if verify(&registry, &key, &e, now).is_ok() {
+                proptest::prop_assert_eq!(b, bytes);
+            }
+        }
+    }
+}
