@@ -1,0 +1,55 @@
+//! Verify one envelope many times and print the mean wall time per call; run it under
+//! `/usr/bin/time` to read the CPU time too (useful on a shared, loaded machine):
+//!
+//! `CARGO_TARGET_DIR=/work/main/target/tee cargo build --release -p multiprover-tee --features prover --example verify_loop`
+//! `/usr/bin/time -f "user %U s, sys %S s, wall %e s" /work/main/target/tee/release/examples/verify_loop 5000`
+
+use std::time::Instant;
+
+use multiprover_core::{genesis_tree, Batch, GenesisAccount, Profile, TeeRegistry, Transfer};
+use multiprover_tee::{verify, Enclave};
+
+fn main() {
+    let n: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(2000)
+        .max(1);
+    let profile = Profile::SMALL;
+    let enclave = Enclave::new(profile, [7u8; 32]);
+    let registry = TeeRegistry {
+        measurements: vec![enclave.measurement()],
+        instances: vec![enclave.registration(1, 0, u64::MAX)],
+    };
+    let key = enclave.system_key();
+    let genesis: Vec<GenesisAccount> = (1..=4)
+        .map(|index| GenesisAccount {
+            index,
+            balance: 1_000_000,
+        })
+        .collect();
+    let state = genesis_tree(profile.depth, &genesis).expect("genesis");
+    let batch = Batch {
+        chain_id: 7,
+        batch_number: 1,
+        transfers: vec![Transfer {
+            from: 1,
+            to: 2,
+            amount: 100,
+            nonce: 0,
+        }],
+    };
+    let envelope = enclave.attest(1, &state, &batch).expect("attest");
+    let start = Instant::now();
+    for _ in 0..n {
+        verify(
+            &registry,
+            &key,
+            std::hint::black_box(&envelope),
+            1_800_000_000,
+        )
+        .expect("verify");
+    }
+    let per = start.elapsed().as_secs_f64() / n as f64;
+    println!("{n} verifies: {:.1} µs wall per verify", per * 1e6);
+}
