@@ -1,1 +1,170 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod anchor;
+mod client;
+mod error;
+mod js;
+mod sync;
+
+use multiprover_core::{Envelope, SystemId, TrustAnchor, B256};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+pub use anchor::{AnchorSummary, SystemSummary, TeeInstanceSummary};
+pub use client::LightClient;
+pub use error::Error;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A 32-byte value as 0x-prefixed lowercase hex (roots, hashes, key ids). */
+export type Hex32 = string;
+/** A proof system. */
+export type SystemId = "halo2" | "plonky2" | "stark" | "tee";
+/** A policy family. */
+export type Family = "zk" | "tee" | "hash-based";
+
+/** The statement every proof system proves. */
+export interface Statement {
+  chain_id: number;
+  batch_number: number;
+  pre_root: Hex32;
+  post_root: Hex32;
+  batch_hash: Hex32;
+}
+
+/** What `verifyEnvelope` returns for an accepted envelope. */
+export interface VerifiedEnvelope {
+  ok: true;
+  system: SystemId;
+  vk_id: Hex32;
+  statement: Statement;
+  proof_bytes: number;
+  /** Verification time in milliseconds. */
+  millis: number;
+}
+
+/** One envelope's result inside a batch verdict. */
+export interface ProofResult {
+  system: SystemId | null;
+  post_root: Hex32 | null;
+  ok: boolean;
+  error: string | null;
+  millis: number;
+}
+
+/** The policy's decision on a batch. */
+export type Decision =
+  | { status: "final"; root: Hex32; systems: SystemId[] }
+  | { status: "pending"; missing: SystemId[]; missing_families: Family[]; need: number; have: number }
+  | { status: "conflict"; roots: [Hex32, SystemId[]][] };
+
+/** The light client's own verdict on one batch. */
+export interface BatchVerdict {
+  batch_number: number;
+  pre_root: Hex32;
+  claimed_post_root: Hex32;
+  batch_hash: Hex32;
+  transfers: number;
+  /** Decimal string: it may exceed 2^53. */
+  value_at_risk: string;
+  proofs: ProofResult[];
+  decision: Decision;
+  /** `halted` = stopped by a conflict. */
+  status: "pending" | "final" | "halted";
+  final_root: Hex32 | null;
+}
+
+/** The chain as the client sees it. */
+export interface ChainStatus {
+  chain_id: number;
+  anchor_hash: Hex32;
+  head: number;
+  final_batch: number;
+  final_root: Hex32;
+  conflicts: number[];
+}
+
+/** A readable summary of a trust anchor. */
+export interface AnchorSummary {
+  hash: Hex32;
+  version: number;
+  chain_id: number;
+  profile: { depth: number; capacity: number };
+  genesis_root: Hex32;
+  genesis_accounts: number;
+  policy: {
+    tiers: { below: number | null; min_systems: number; required_families: Family[] }[];
+    quarantined: SystemId[];
+  };
+  systems: { system: SystemId; families: Family[]; vk_id: Hex32; key_bytes: number; compiled: boolean }[];
+  tee_measurements: Hex32[];
+  tee_instances: { id: number; address: string; valid_from: number; valid_until: number }[];
+  council: string;
+  /** The systems this build can verify. */
+  compiled: SystemId[];
+}
+"#;
+
+/// What `verifyEnvelope` returns.
+#[derive(Serialize)]
+struct VerifiedEnvelope {
+    ok: bool,
+    system: SystemId,
+    vk_id: B256,
+    statement: multiprover_core::Statement,
+    proof_bytes: usize,
+    millis: f64,
+}
+
+/// Verify one proof envelope against a trust anchor (its JSON). Returns what was verified;
+/// throws `AnchorError` when the anchor is invalid and `VerificationError` (with the reason)
+/// when the envelope does not decode or its proof is rejected. `nowUnix` (seconds, for the
+/// TEE validity windows) defaults to `Date.now() / 1000`. Never panics, whatever the bytes.
+#[wasm_bindgen(js_name = verifyEnvelope, unchecked_return_type = "VerifiedEnvelope")]
+pub fn verify_envelope(
+    #[wasm_bindgen(js_name = anchorJson)] anchor_json: &str,
+    envelope: &[u8],
+    #[wasm_bindgen(js_name = nowUnix)] now_unix: Option<f64>,
+) -> Result<JsValue, Error> {
+    let now = js::unix_seconds(now_unix)?;
+    let anchor = TrustAnchor::from_json(anchor_json.as_bytes()).map_err(Error::Anchor)?;
+    let t0 = js::now_millis();
+    let e: Envelope = multiprover_verifier::verify_envelope_bytes(&anchor, envelope, now)
+        .map_err(Error::Rejected)?;
+    let millis = js::now_millis() - t0;
+    js::to_js(&VerifiedEnvelope {
+        ok: true,
+        system: e.system,
+        vk_id: e.vk_id,
+        statement: e.statement,
+        proof_bytes: e.proof.len(),
+        millis,
+    })
+}
+
+/// Validate a trust anchor (its JSON) and summarize it, with its canonical hash. Throws
+/// `AnchorError`.
+#[wasm_bindgen(js_name = anchorInfo, unchecked_return_type = "AnchorSummary")]
+pub fn anchor_info(
+    #[wasm_bindgen(js_name = anchorJson)] anchor_json: &str,
+) -> Result<JsValue, Error> {
+    let anchor = TrustAnchor::from_json(anchor_json.as_bytes()).map_err(Error::Anchor)?;
+    js::to_js(&AnchorSummary::new(&anchor))
+}
+
+/// The systems this build can verify (the others are reported as "compiled without the X
+/// verifier").
+#[wasm_bindgen(js_name = compiledSystems, unchecked_return_type = "SystemId[]")]
+pub fn compiled_systems() -> Vec<String> {
+    multiprover_verifier::compiled_systems()
+        .into_iter()
+        .map(|s| s.name().to_string())
+        .collect()
+}
+
+/// The version of this package.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

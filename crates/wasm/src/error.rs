@@ -1,0 +1,87 @@
+//! The error enum of `multiprover-wasm`, and how it reaches JavaScript.
+
+use multiprover_core::CoreError;
+use wasm_bindgen::JsValue;
+
+/// Why a call failed. In JavaScript every variant is an `Error` whose `name` is
+/// [`Error::js_name`] and whose `message` is the `Display` text below.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The trust anchor JSON does not parse or is inconsistent.
+    #[error("invalid trust anchor: {0}")]
+    Anchor(#[source] CoreError),
+    /// The envelope bytes do not decode, or the proof was rejected.
+    #[error("envelope rejected: {0}")]
+    Rejected(#[source] multiprover_verifier::Error),
+    /// A batch record passed to `ingest` does not parse or does not extend the chain.
+    #[error("batch record rejected: {0}")]
+    Record(#[source] multiprover_verifier::Error),
+    /// An argument from JavaScript is out of range.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(&'static str),
+    /// The node could not be reached (network error, CORS, refused connection).
+    #[error("cannot reach the node at {url}: {reason}")]
+    Unreachable {
+        /// The URL requested.
+        url: String,
+        /// What the platform's `fetch` said.
+        reason: String,
+    },
+    /// The node answered with an HTTP error status.
+    #[error("the node answered HTTP {status} for {url}")]
+    Http {
+        /// The URL requested.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The node served data that does not parse or contradicts what was already verified.
+    #[error("the node served bad data at {url}: {reason}")]
+    BadData {
+        /// The URL requested.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The `onProgress` callback threw.
+    #[error("the onProgress callback threw: {0}")]
+    Callback(String),
+    /// A value could not be handed to JavaScript.
+    #[error("could not convert a result for JavaScript: {0}")]
+    Convert(String),
+}
+
+impl Error {
+    /// The `name` of the JavaScript `Error`: lets a page tell "node unreachable" from
+    /// "node serves bad data" from "your input is wrong".
+    pub fn js_name(&self) -> &'static str {
+        match self {
+            Error::Anchor(_) => "AnchorError",
+            Error::Rejected(_) => "VerificationError",
+            Error::Record(_) | Error::BadData { .. } | Error::Http { .. } => "BadDataError",
+            Error::InvalidArgument(_) => "TypeError",
+            Error::Unreachable { .. } => "NodeUnreachableError",
+            Error::Callback(_) => "CallbackError",
+            Error::Convert(_) => "Error",
+        }
+    }
+}
+
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        let js = js_sys::Error::new(&e.to_string());
+        js.set_name(e.js_name());
+        js.into()
+    }
+}
+
+/// The message of a thrown JavaScript value (an `Error`'s message, or its string form).
+pub(crate) fn js_message(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        return s;
+    }
+    match js_sys::Reflect::get(v, &JsValue::from_str("message")) {
+        Ok(m) if m.is_string() => m.as_string().unwrap_or_default(),
+        _ => format!("{v:?}"),
+    }
+}
