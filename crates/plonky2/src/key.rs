@@ -314,6 +314,7 @@ pub fn key_info(key_material: &[u8]) -> Result<KeyInfo, Error> {
 }
 
 /// Encode key material (prover side).
+#[cfg(feature = "prover")]
 pub(crate) fn encode_key(
     info: KeyInfo,
     data: &VerifierCircuitData<F, C, EXT>,
