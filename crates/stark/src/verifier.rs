@@ -52,7 +52,8 @@ pub fn verify_proof(params: &KeyParams, statement: &Statement, proof: &[u8]) -> 
         depth: params.profile.depth as usize,
         capacity: params.profile.capacity as usize,
     };
-    precheck_context(&schedule, proof)?;
+    let context_len = precheck_context(&schedule, proof)?;
+    precheck_structure(proof, context_len)?;
     let proof = Proof::from_bytes(proof).map_err(|e| Error::ProofParse(e.to_string()))?;
     let pub_inputs = PublicInputs {
         statement: statement.public_inputs_u64(),
@@ -67,8 +68,8 @@ pub fn verify_proof(params: &KeyParams, statement: &Statement, proof: &[u8]) -> 
 
 /// Check the serialized proof context byte by byte: trace info exactly this AIR's, the
 /// Goldilocks modulus, and proof options within the ranges winterfell asserts on, with a
-/// blowup of at least [`MIN_BLOWUP`].
-fn precheck_context(schedule: &Schedule, bytes: &[u8]) -> Result<(), Error> {
+/// blowup of at least [`MIN_BLOWUP`]. Returns the length of that prefix.
+fn precheck_context(schedule: &Schedule, bytes: &[u8]) -> Result<usize, Error> {
     let ti = TraceInfo::new(TRACE_WIDTH, schedule.trace_length()).to_bytes();
     if bytes.get(..ti.len()) != Some(&ti[..]) {
         return Err(Error::TraceShape("trace info differs from the AIR's"));
@@ -112,6 +113,115 @@ fn precheck_context(schedule: &Schedule, bytes: &[u8]) -> Result<(), Error> {
     }
     if !(1..=16).contains(&o[8]) || o[9] == 0 {
         return Err(Error::WeakOptions("partition options out of range"));
+    }
+    Ok(off + 10)
+}
+
+/// A bounds-checked reader over proof bytes (no allocation).
+struct Walk<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+const TRUNCATED: Error = Error::TraceShape("proof structure: length prefix beyond the end");
+
+impl Walk<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], Error> {
+        let end = self.pos.checked_add(n).ok_or(TRUNCATED)?;
+        let s = self.b.get(self.pos..end).ok_or(TRUNCATED)?;
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, Error> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<usize, Error> {
+        let s = self.take(2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]) as usize)
+    }
+    fn u32(&mut self) -> Result<usize, Error> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+    }
+    /// winterfell's variable-length `usize` (length in the first byte's trailing zeros).
+    fn usize(&mut self) -> Result<usize, Error> {
+        let first = *self.b.get(self.pos).ok_or(TRUNCATED)?;
+        let len = first.trailing_zeros() as usize + 1;
+        let v = if len == 9 {
+            self.take(1)?;
+            let s = self.take(8)?;
+            let mut a = [0u8; 8];
+            a.copy_from_slice(s);
+            u64::from_le_bytes(a)
+        } else {
+            let s = self.take(len)?;
+            let mut a = [0u8; 8];
+            a[..len].copy_from_slice(s);
+            u64::from_le_bytes(a) >> len
+        };
+        usize::try_from(v).map_err(|_| TRUNCATED)
+    }
+    fn remaining(&self) -> usize {
+        self.b.len().saturating_sub(self.pos)
+    }
+    /// A length-prefixed byte vector whose content must itself be a batch Merkle proof.
+    fn merkle_blob(&mut self, len: usize) -> Result<(), Error> {
+        let blob = self.take(len)?;
+        let mut w = Walk { b: blob, pos: 0 };
+        w.u8()?;
+        let vectors = w.usize()?;
+        // every node vector needs at least one byte (its length)
+        if vectors > w.remaining() {
+            return Err(TRUNCATED);
+        }
+        for _ in 0..vectors {
+            let digests = w.usize()?;
+            w.take(digests.checked_mul(DIGEST_BYTES).ok_or(TRUNCATED)?)?;
+        }
+        Ok(())
+    }
+    fn queries(&mut self) -> Result<(), Error> {
+        let values = self.usize()?;
+        self.take(values)?;
+        let paths = self.usize()?;
+        self.merkle_blob(paths)
+    }
+}
+
+/// BLAKE3-256 digest size.
+const DIGEST_BYTES: usize = 32;
+
+/// Walk the whole serialized proof and check every length prefix against the bytes that are
+/// left, including the Merkle multi-proofs nested in query blobs. winterfell's deserializer
+/// pre-allocates from these prefixes (`Vec::with_capacity(len)`), so an unchecked huge prefix
+/// would abort the process (out of memory) instead of returning an error.
+fn precheck_structure(bytes: &[u8], context_len: usize) -> Result<(), Error> {
+    let mut w = Walk { b: bytes, pos: 0 };
+    // context: trace info, modulus and options, already checked by `precheck_context`
+    w.take(context_len)?;
+    w.usize()?; // number of constraints
+    w.u8()?; // number of unique queries
+    let commitments = w.u16()?;
+    w.take(commitments)?;
+    w.queries()?; // main trace segment
+    w.queries()?; // constraint evaluations
+    let ood_trace = w.u16()?;
+    w.take(ood_trace)?;
+    let ood_constraints = w.u16()?;
+    w.take(ood_constraints)?;
+    let layers = w.u8()?;
+    for _ in 0..layers {
+        let values = w.u32()?;
+        w.take(values)?;
+        let paths = w.u32()?;
+        w.merkle_blob(paths)?;
+    }
+    let remainder = w.u16()?;
+    w.take(remainder)?;
+    w.u8()?; // partitions
+    w.take(8)?; // proof-of-work nonce
+    if w.remaining() != 0 {
+        return Err(Error::TraceShape("proof structure: trailing bytes"));
     }
     Ok(())
 }
