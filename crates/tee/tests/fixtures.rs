@@ -2,6 +2,8 @@
 //! and (with the `prover` feature) are not stale. Regenerate with
 //! `MULTIPROVER_REGEN_FIXTURES=1 CARGO_TARGET_DIR=/work/main/target/tee cargo test -p multiprover-tee --features prover --test fixtures`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::path::PathBuf;
 
 use multiprover_core::{

@@ -1,5 +1,5 @@
 //! Honest envelopes are accepted; each rejection the issue lists has its own test.
-#![cfg(feature = "prover")]
+#![cfg(all(feature = "prover", not(target_arch = "wasm32")))]
 
 use multiprover_core::alloy_primitives::{Bytes, Signature, B256, U256};
 use multiprover_core::{
