@@ -5,6 +5,8 @@
 //! trace anyway (winterfell's debug build refuses with a panic; a release build produces a
 //! proof) never yields a proof that verifies.
 
+#![cfg(feature = "prover")]
+
 mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

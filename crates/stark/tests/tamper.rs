@@ -1,6 +1,8 @@
 //! Changed public inputs, flipped and truncated proofs, cross-batch reuse, weak options, wrong
 //! keys: all give errors, never panics.
 
+#![cfg(feature = "prover")]
+
 mod common;
 
 use common::*;

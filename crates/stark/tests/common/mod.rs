@@ -48,12 +48,14 @@ pub fn witness1() -> BatchWitness {
     apply_batch(&mut tree, &batch1(), Profile::SMALL).unwrap()
 }
 
+#[cfg(feature = "prover")]
 pub fn prover() -> &'static Prover {
     static P: OnceLock<Prover> = OnceLock::new();
     P.get_or_init(|| Prover::setup(Profile::SMALL).unwrap())
 }
 
 /// The honest proof of batch 1, proven once per test binary.
+#[cfg(feature = "prover")]
 pub fn envelope1() -> &'static Envelope {
     static E: OnceLock<Envelope> = OnceLock::new();
     E.get_or_init(|| prover().prove(&witness1()).unwrap())
