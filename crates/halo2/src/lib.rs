@@ -1,1 +1,17 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+pub mod circuit;
+pub mod error;
+pub mod gadgets;
+pub mod key;
+#[cfg(feature = "prover")]
+pub mod prover;
+pub mod verify;
+
+pub use circuit::{k_for, rows_used, StatementCircuit};
+pub use error::Error;
+pub use key::{vk_id, KeyMaterial};
+#[cfg(feature = "prover")]
+pub use prover::Prover;
+pub use verify::{verify, verify_many, verifier_data};

@@ -1,0 +1,104 @@
+//! Key material: what a trust anchor pins for halo2.
+//!
+//! halo2_proofs 0.3 cannot serialize a verifying key, so the key material describes the
+//! circuit instead and the verifier rebuilds the key with `keygen_vk`:
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 0..4 | magic `"mph2"` |
+//! | 4 | format version (1) |
+//! | 5 | circuit version ([`CIRCUIT_VERSION`]) |
+//! | 6 | tree depth `D` |
+//! | 7..11 | capacity `T`, u32 LE |
+//! | 11 | `k` |
+//! | 12..16 | proof length in bytes, u32 LE |
+
+use alloy_primitives::{keccak256, B256};
+use multiprover_core::Profile;
+
+use crate::circuit::k_for;
+use crate::error::Error;
+
+/// Key-material magic.
+pub const MAGIC: [u8; 4] = *b"mph2";
+/// Key-material format version.
+pub const FORMAT_VERSION: u8 = 1;
+/// Version of the circuit layout (bump when the constraints change).
+pub const CIRCUIT_VERSION: u8 = 1;
+/// Largest `k` a verifier accepts (a bigger key would only make it allocate a lot).
+pub const MAX_K: u32 = 20;
+/// Length of the key material.
+pub const KEY_BYTES: usize = 16;
+
+/// The parsed key material.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyMaterial {
+    /// Circuit version.
+    pub circuit_version: u8,
+    /// The profile.
+    pub profile: Profile,
+    /// Domain size exponent.
+    pub k: u32,
+    /// Exact length of every proof.
+    pub proof_len: u32,
+}
+
+impl KeyMaterial {
+    /// Encode.
+    pub fn to_bytes(&self) -> [u8; KEY_BYTES] {
+        let mut out = [0u8; KEY_BYTES];
+        out[0..4].copy_from_slice(&MAGIC);
+        out[4] = FORMAT_VERSION;
+        out[5] = self.circuit_version;
+        out[6] = self.profile.depth;
+        out[7..11].copy_from_slice(&self.profile.capacity.to_le_bytes());
+        out[11] = self.k as u8;
+        out[12..16].copy_from_slice(&self.proof_len.to_le_bytes());
+        out
+    }
+
+    /// Parse strictly and check that it describes the circuit this crate builds.
+    pub fn from_bytes(b: &[u8]) -> Result<KeyMaterial, Error> {
+        let b: &[u8; KEY_BYTES] = b
+            .try_into()
+            .map_err(|_| Error::BadKey("key material length"))?;
+        if b[0..4] != MAGIC {
+            return Err(Error::BadKey("magic"));
+        }
+        if b[4] != FORMAT_VERSION {
+            return Err(Error::BadKey("format version"));
+        }
+        if b[5] != CIRCUIT_VERSION {
+            return Err(Error::BadKey("circuit version"));
+        }
+        let profile = Profile {
+            depth: b[6],
+            capacity: u32::from_le_bytes([b[7], b[8], b[9], b[10]]),
+        };
+        profile
+            .validate()
+            .map_err(|_| Error::BadKey("profile out of range"))?;
+        let k = b[11] as u32;
+        if k > MAX_K {
+            return Err(Error::BadKey("k too large"));
+        }
+        if k != k_for(profile) {
+            return Err(Error::BadKey("k does not match the profile"));
+        }
+        let proof_len = u32::from_le_bytes([b[12], b[13], b[14], b[15]]);
+        if proof_len == 0 {
+            return Err(Error::BadKey("zero proof length"));
+        }
+        Ok(KeyMaterial {
+            circuit_version: b[5],
+            profile,
+            k,
+            proof_len,
+        })
+    }
+}
+
+/// `keccak256(key material)`.
+pub fn vk_id(key_material: &[u8]) -> B256 {
+    keccak256(key_material)
+}

@@ -1,0 +1,158 @@
+//! The verifier: wasm-safe, never panics on input bytes.
+//!
+//! Params (`Params::new(k)`, deterministic for IPA) and the verifying key (`keygen_vk` on the
+//! circuit shape) are built once per profile and cached for the life of the process.
+
+use std::io::Cursor;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use halo2_proofs::pasta::{EqAffine, Fp};
+use halo2_proofs::plonk::{keygen_vk, verify_proof, BatchVerifier, SingleVerifier, VerifyingKey};
+use halo2_proofs::poly::commitment::Params;
+use halo2_proofs::transcript::{Blake2bRead, Challenge255};
+use multiprover_core::{Envelope, Profile, SystemId, SystemKey};
+
+use crate::circuit::{public_inputs, StatementCircuit};
+use crate::error::Error;
+use crate::key::{vk_id, KeyMaterial};
+
+/// IPA parameters and the verifying key for one profile.
+#[derive(Debug)]
+pub struct VerifierData {
+    /// The profile.
+    pub profile: Profile,
+    /// The IPA parameters for `k`.
+    pub params: Params<EqAffine>,
+    /// The verifying key.
+    pub vk: VerifyingKey<EqAffine>,
+}
+
+type Cache = Mutex<Vec<Arc<VerifierData>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+pub(crate) fn insert_cached(data: Arc<VerifierData>) {
+    if let Ok(mut c) = cache().lock() {
+        if !c.iter().any(|d| d.profile == data.profile && d.params.k() == data.params.k()) {
+            c.push(data);
+        }
+    }
+}
+
+/// The cached params and verifying key for a profile and `k`, built on first use.
+pub fn verifier_data(profile: Profile, k: u32) -> Result<Arc<VerifierData>, Error> {
+    let mut c = cache()
+        .lock()
+        .map_err(|_| Error::BadKey("verifier cache poisoned"))?;
+    if let Some(d) = c.iter().find(|d| d.profile == profile && d.params.k() == k) {
+        return Ok(d.clone());
+    }
+    let params = Params::<EqAffine>::new(k);
+    let vk = keygen_vk(&params, &StatementCircuit::shape(profile))?;
+    let d = Arc::new(VerifierData {
+        profile,
+        params,
+        vk,
+    });
+    c.push(d.clone());
+    Ok(d)
+}
+
+/// The checks before any curve arithmetic: system, vk ids, key material, proof length.
+fn precheck(key: &SystemKey, envelope: &Envelope) -> Result<KeyMaterial, Error> {
+    if envelope.system != SystemId::Halo2 {
+        return Err(Error::WrongSystem(envelope.system));
+    }
+    if key.system != SystemId::Halo2 {
+        return Err(Error::WrongSystem(key.system));
+    }
+    if envelope.vk_id != key.vk_id || key.vk_id != vk_id(&key.key) {
+        return Err(Error::VkIdMismatch);
+    }
+    let km = KeyMaterial::from_bytes(&key.key)?;
+    if envelope.proof.len() != km.proof_len as usize {
+        return Err(Error::BadProof("wrong proof length"));
+    }
+    Ok(km)
+}
+
+fn verify_one(data: &VerifierData, envelope: &Envelope) -> Result<(), Error> {
+    let pubs = public_inputs(&envelope.statement);
+    let mut cursor = Cursor::new(envelope.proof.as_slice());
+    let mut transcript = Blake2bRead::<_, EqAffine, Challenge255<EqAffine>>::init(&mut cursor);
+    verify_proof(
+        &data.params,
+        &data.vk,
+        SingleVerifier::new(&data.params),
+        &[&[pubs.as_slice()]],
+        &mut transcript,
+    )
+    .map_err(Error::Rejected)?;
+    if cursor.position() != envelope.proof.len() as u64 {
+        return Err(Error::BadProof("trailing bytes"));
+    }
+    Ok(())
+}
+
+/// Verify one envelope against the pinned key.
+///
+/// Checks, in order: the envelope's system is halo2; `envelope.vk_id == key.vk_id ==
+/// vk_id(&key.key)`; the key material parses and describes this crate's circuit; the proof has
+/// the key's exact length; the proof verifies with the statement's 12 public inputs.
+pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
+    let km = precheck(key, envelope)?;
+    let data = verifier_data(km.profile, km.k)?;
+    verify_one(&data, envelope)
+}
+
+/// Verify many envelopes under one key, sharing the expensive multi-scalar multiplication
+/// (halo2's `BatchVerifier`). Returns one result per envelope, in order. When the batch
+/// check fails, every envelope is verified on its own to say which one failed.
+pub fn verify_many(key: &SystemKey, envelopes: &[Envelope]) -> Vec<Result<(), Error>> {
+    let mut results: Vec<Result<(), Error>> = envelopes
+        .iter()
+        .map(|e| precheck(key, e).map(|_| ()))
+        .collect();
+    let km = match KeyMaterial::from_bytes(&key.key) {
+        Ok(km) => km,
+        Err(_) => return results,
+    };
+    let data = match verifier_data(km.profile, km.k) {
+        Ok(d) => d,
+        Err(e) => {
+            let msg = e.to_string();
+            let _ = msg;
+            return envelopes
+                .iter()
+                .map(|_| Err(Error::BadKey("cannot build the verifying key")))
+                .collect();
+        }
+    };
+    let candidates: Vec<usize> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(i, _)| i)
+        .collect();
+    if candidates.is_empty() {
+        return results;
+    }
+    let mut batch = BatchVerifier::<EqAffine>::new();
+    for &i in &candidates {
+        if let Some(e) = envelopes.get(i) {
+            let pubs: Vec<Fp> = public_inputs(&e.statement);
+            batch.add_proof(vec![vec![pubs]], e.proof.clone());
+        }
+    }
+    if !batch.finalize(&data.params, &data.vk) {
+        for &i in &candidates {
+            if let (Some(e), Some(r)) = (envelopes.get(i), results.get_mut(i)) {
+                *r = verify_one(&data, e);
+            }
+        }
+    }
+    results
+}
