@@ -14,19 +14,34 @@ fn witness(profile: Profile) -> BatchWitness {
     let t = profile.capacity;
     let spread = |i: u32| i.wrapping_mul(40_503) % (1u32 << profile.depth);
     let accounts: Vec<GenesisAccount> = (0..2 * t)
-        .map(|i| GenesisAccount { index: spread(i + 1), balance: 1_000_000 + i as u64 })
+        .map(|i| GenesisAccount {
+            index: spread(i + 1),
+            balance: 1_000_000 + i as u64,
+        })
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts).unwrap();
     let transfers = (0..t)
-        .map(|i| Transfer { from: spread(2 * i + 1), to: spread(2 * i + 2), amount: 1000 + i as u64, nonce: 0 })
+        .map(|i| Transfer {
+            from: spread(2 * i + 1),
+            to: spread(2 * i + 2),
+            amount: 1000 + i as u64,
+            nonce: 0,
+        })
         .collect();
-    let batch = Batch { chain_id: 7, batch_number: 1, transfers };
+    let batch = Batch {
+        chain_id: 7,
+        batch_number: 1,
+        transfers,
+    };
     apply_batch(&mut tree, &batch, profile).unwrap()
 }
 
 fn bench(c: &mut Criterion) {
     for capacity in [8u32, 32] {
-        let profile = Profile { depth: 20, capacity };
+        let profile = Profile {
+            depth: 20,
+            capacity,
+        };
         let t0 = Instant::now();
         let prover = Prover::setup(profile).unwrap();
         let setup = t0.elapsed();
@@ -51,8 +66,12 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("plonky2_d20_t{capacity}"));
         g.sample_size(10);
         g.bench_function("prove", |b| b.iter(|| prover.prove(&w).unwrap()));
-        g.bench_function("verify_prepared", |b| b.iter(|| prepared.verify(&env).unwrap()));
-        g.bench_function("verify_with_key_parse", |b| b.iter(|| verify(&key, &env).unwrap()));
+        g.bench_function("verify_prepared", |b| {
+            b.iter(|| prepared.verify(&env).unwrap())
+        });
+        g.bench_function("verify_with_key_parse", |b| {
+            b.iter(|| verify(&key, &env).unwrap())
+        });
         g.finish();
     }
 }

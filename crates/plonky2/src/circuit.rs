@@ -102,10 +102,17 @@ impl Gadgets<'_> {
     }
 
     /// The root from `leaf` up `path`; bit `i` set means the node at level `i` is a right child.
-    fn walk(&mut self, leaf: [Target; 4], path: &[[Target; 4]], bits: &[BoolTarget]) -> [Target; 4] {
+    fn walk(
+        &mut self,
+        leaf: [Target; 4],
+        path: &[[Target; 4]],
+        bits: &[BoolTarget],
+    ) -> [Target; 4] {
         let mut cur = leaf;
         for (sib, bit) in path.iter().zip(bits) {
-            let input = [cur[0], cur[1], cur[2], cur[3], sib[0], sib[1], sib[2], sib[3]];
+            let input = [
+                cur[0], cur[1], cur[2], cur[3], sib[0], sib[1], sib[2], sib[3],
+            ];
             cur = self.hash(Tag::Node, input, Some(*bit));
         }
         cur
@@ -157,7 +164,8 @@ pub(crate) fn build(
         .collect();
     for w in active.windows(2) {
         // a_{i+1} - a_i · a_{i+1} = 0
-        let r = g.b.arithmetic(-F::ONE, F::ONE, w[0].target, w[1].target, w[1].target);
+        let r =
+            g.b.arithmetic(-F::ONE, F::ONE, w[0].target, w[1].target, w[1].target);
         g.b.assert_zero(r);
     }
     let count = g.b.add_many(active.iter().map(|a| a.target));

@@ -33,6 +33,7 @@ use plonky2::gates::poseidon_mds::PoseidonMdsGate;
 use plonky2::gates::public_input::PublicInputGate;
 use plonky2::hash::hash_types::RichField;
 use plonky2::hash::merkle_tree::MerkleCap;
+use plonky2::iop::generator::WitnessGeneratorRef;
 use plonky2::plonk::circuit_data::{
     CircuitConfig, CommonCircuitData, VerifierCircuitData, VerifierOnlyCircuitData,
 };
@@ -40,7 +41,6 @@ use plonky2::plonk::config::{GenericHashOut, Hasher, PoseidonGoldilocksConfig};
 use plonky2::util::serialization::{
     Buffer, GateSerializer, IoError, IoResult, Read, Remaining, WitnessGeneratorSerializer,
 };
-use plonky2::iop::generator::WitnessGeneratorRef;
 
 use crate::Error;
 
@@ -334,7 +334,11 @@ pub(crate) fn encode_key(
     out.push(info.depth);
     out.extend_from_slice(&info.capacity.to_le_bytes());
     out.push(info.degree_bits);
-    out.extend_from_slice(&u32::try_from(common.len()).map_err(|_| Error::Serialize)?.to_le_bytes());
+    out.extend_from_slice(
+        &u32::try_from(common.len())
+            .map_err(|_| Error::Serialize)?
+            .to_le_bytes(),
+    );
     out.extend_from_slice(&common);
     out.extend_from_slice(&vo);
     Ok(out)
@@ -351,16 +355,22 @@ pub fn parse_key(key_material: &[u8]) -> Result<ParsedKey, Error> {
     let vo_bytes = b;
 
     let config = circuit_config();
-    let fri_params = config.fri_config.fri_params(info.degree_bits as usize, false);
+    let fri_params = config
+        .fri_config
+        .fri_params(info.degree_bits as usize, false);
     let expected_prefix = {
         use plonky2::util::serialization::Write;
         let mut p = Vec::new();
-        p.write_circuit_config(&config).map_err(|_| Error::Serialize)?;
-        p.write_fri_params(&fri_params).map_err(|_| Error::Serialize)?;
+        p.write_circuit_config(&config)
+            .map_err(|_| Error::Serialize)?;
+        p.write_fri_params(&fri_params)
+            .map_err(|_| Error::Serialize)?;
         p
     };
     if common_bytes.get(..expected_prefix.len()) != Some(expected_prefix.as_slice()) {
-        return Err(Error::MalformedKey("circuit config or FRI parameters differ"));
+        return Err(Error::MalformedKey(
+            "circuit config or FRI parameters differ",
+        ));
     }
     // Selector info: parsed here too, because plonky2 keeps its fields private and the
     // verifier indexes with them.
@@ -374,8 +384,12 @@ pub fn parse_key(key_material: &[u8]) -> Result<ParsedKey, Error> {
             .map_err(|_| Error::MalformedKey("selector groups"))?;
         let mut groups = Vec::new();
         for _ in 0..n {
-            let s = r.read_usize().map_err(|_| Error::MalformedKey("selector groups"))?;
-            let e = r.read_usize().map_err(|_| Error::MalformedKey("selector groups"))?;
+            let s = r
+                .read_usize()
+                .map_err(|_| Error::MalformedKey("selector groups"))?;
+            let e = r
+                .read_usize()
+                .map_err(|_| Error::MalformedKey("selector groups"))?;
             groups.push((s, e));
         }
         (idx, groups)
@@ -395,7 +409,9 @@ pub fn parse_key(key_material: &[u8]) -> Result<ParsedKey, Error> {
         .read_verifier_only_circuit_data()
         .map_err(|_| Error::MalformedKey("verifier-only data does not parse"))?;
     if r.remaining() != 0 {
-        return Err(Error::MalformedKey("trailing bytes after verifier-only data"));
+        return Err(Error::MalformedKey(
+            "trailing bytes after verifier-only data",
+        ));
     }
     if verifier_only.constants_sigmas_cap.height() != config.fri_config.cap_height {
         return Err(Error::MalformedKey("constants/sigmas cap height"));
@@ -421,7 +437,11 @@ fn validate_common(
     if common.config != config {
         return bad("circuit config");
     }
-    if common.fri_params != config.fri_config.fri_params(common.fri_params.degree_bits, false) {
+    if common.fri_params
+        != config
+            .fri_config
+            .fri_params(common.fri_params.degree_bits, false)
+    {
         return bad("FRI parameters");
     }
     let gates = &common.gates;
@@ -436,7 +456,8 @@ fn validate_common(
         }
     }
     // Selectors: one per gate, pointing at a group that contains the gate.
-    if selector_indices.len() != gates.len() || groups.len() != common.selectors_info.num_selectors()
+    if selector_indices.len() != gates.len()
+        || groups.len() != common.selectors_info.num_selectors()
     {
         return bad("selector info");
     }
@@ -452,7 +473,11 @@ fn validate_common(
     {
         return bad("number of constants");
     }
-    let max_constraints = gates.iter().map(|g| g.0.num_constraints()).max().unwrap_or(0);
+    let max_constraints = gates
+        .iter()
+        .map(|g| g.0.num_constraints())
+        .max()
+        .unwrap_or(0);
     if common.num_gate_constraints != max_constraints {
         return bad("number of gate constraints");
     }
@@ -468,7 +493,9 @@ fn validate_common(
     if common.k_is.len() != config.num_routed_wires {
         return bad("coset shifts");
     }
-    let chunks = config.num_routed_wires.div_ceil(common.quotient_degree_factor);
+    let chunks = config
+        .num_routed_wires
+        .div_ceil(common.quotient_degree_factor);
     if common.num_partial_products + 1 != chunks {
         return bad("number of partial products");
     }

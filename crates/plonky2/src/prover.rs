@@ -124,7 +124,11 @@ impl Prover {
             .map_err(|_| Error::Unsatisfied("witness generation panicked".to_string()))?
             .map_err(|e| Error::Unsatisfied(e.to_string()))?;
         let expected = witness.statement.public_inputs_u64();
-        let got: Vec<u64> = proof.public_inputs.iter().map(|x| x.to_canonical_u64()).collect();
+        let got: Vec<u64> = proof
+            .public_inputs
+            .iter()
+            .map(|x| x.to_canonical_u64())
+            .collect();
         if got.as_slice() != expected.as_slice() {
             return Err(Error::Unsatisfied(format!(
                 "the circuit computes public inputs {got:?}, the witness claims {expected:?}"
@@ -155,7 +159,11 @@ impl Prover {
         let t = &self.targets;
         set(&mut pw, t.chain_id, fe(w.statement.chain_id)?)?;
         set(&mut pw, t.batch_number, fe(w.statement.batch_number)?)?;
-        let pre = w.slots.first().map(|s| s.root_before).unwrap_or(w.statement.pre_root);
+        let pre = w
+            .slots
+            .first()
+            .map(|s| s.root_before)
+            .unwrap_or(w.statement.pre_root);
         set4(&mut pw, &t.pre_root, &pre)?;
         for (st, s) in t.slots.iter().zip(&w.slots) {
             if s.sender_path.siblings.len() != depth || s.receiver_path.siblings.len() != depth {
@@ -169,11 +177,31 @@ impl Prover {
             set(&mut pw, st.to, to)?;
             set(&mut pw, st.amount, fe(tr.amount)?)?;
             set(&mut pw, st.nonce, F::from_canonical_u64(tr.nonce as u64))?;
-            set(&mut pw, st.inv_diff, (from - to).try_inverse().unwrap_or(F::ZERO))?;
-            set(&mut pw, st.sender_balance, F::from_noncanonical_u64(s.sender.balance))?;
-            set(&mut pw, st.sender_nonce, F::from_noncanonical_u64(s.sender.nonce))?;
-            set(&mut pw, st.receiver_balance, F::from_noncanonical_u64(s.receiver.balance))?;
-            set(&mut pw, st.receiver_nonce, F::from_noncanonical_u64(s.receiver.nonce))?;
+            set(
+                &mut pw,
+                st.inv_diff,
+                (from - to).try_inverse().unwrap_or(F::ZERO),
+            )?;
+            set(
+                &mut pw,
+                st.sender_balance,
+                F::from_noncanonical_u64(s.sender.balance),
+            )?;
+            set(
+                &mut pw,
+                st.sender_nonce,
+                F::from_noncanonical_u64(s.sender.nonce),
+            )?;
+            set(
+                &mut pw,
+                st.receiver_balance,
+                F::from_noncanonical_u64(s.receiver.balance),
+            )?;
+            set(
+                &mut pw,
+                st.receiver_nonce,
+                F::from_noncanonical_u64(s.receiver.nonce),
+            )?;
             for (tt, d) in st.sender_path.iter().zip(&s.sender_path.siblings) {
                 set4(&mut pw, tt, d)?;
             }

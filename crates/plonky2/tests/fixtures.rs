@@ -39,7 +39,8 @@ fn regenerate_if_asked() {}
 
 fn load() -> (SystemKey, Envelope) {
     regenerate_if_asked();
-    let key: SystemKey = serde_json::from_slice(&std::fs::read(dir().join("key.json")).unwrap()).unwrap();
+    let key: SystemKey =
+        serde_json::from_slice(&std::fs::read(dir().join("key.json")).unwrap()).unwrap();
     let env = Envelope::from_bytes(&std::fs::read(dir().join("envelope.bin")).unwrap()).unwrap();
     (key, env)
 }

@@ -24,7 +24,11 @@ fn honest() -> &'static Envelope {
     E.get_or_init(|| prover().prove(&honest_witness().1).unwrap())
 }
 
-fn assert_unprovable(slots: &[(bool, Transfer)], count: u64, tree: Option<multiprover_core::SparseMerkleTree>) {
+fn assert_unprovable(
+    slots: &[(bool, Transfer)],
+    count: u64,
+    tree: Option<multiprover_core::SparseMerkleTree>,
+) {
     let mut tree = tree.unwrap_or_else(genesis);
     let w = apply_unchecked(&mut tree, 1, slots, count, Profile::SMALL);
     match prover().prove(&w) {
@@ -70,10 +74,22 @@ fn random_honest_batches_verify() {
             }
             let bal = tree.account(from).balance;
             let nonce = tree.account(from).nonce as u32
-                + transfers.iter().filter(|t: &&Transfer| t.from == from).count() as u32;
-            transfers.push(Transfer { from, to, amount: rng.gen_range(0..=bal / 4), nonce });
+                + transfers
+                    .iter()
+                    .filter(|t: &&Transfer| t.from == from)
+                    .count() as u32;
+            transfers.push(Transfer {
+                from,
+                to,
+                amount: rng.gen_range(0..=bal / 4),
+                nonce,
+            });
         }
-        let batch = Batch { chain_id: CHAIN_ID, batch_number: number, transfers };
+        let batch = Batch {
+            chain_id: CHAIN_ID,
+            batch_number: number,
+            transfers,
+        };
         let w = match apply_batch(&mut tree, &batch, Profile::SMALL) {
             Ok(w) => w,
             Err(_) => continue, // e.g. a later transfer spends more than remains
@@ -88,13 +104,34 @@ fn random_honest_batches_verify() {
 fn hand_built_witness_matches_reference_on_valid_batches() {
     let (_, reference) = honest_witness();
     let mut tree = genesis();
-    let w = apply_unchecked(&mut tree, 1, &slots_of(&batch1().transfers, Profile::SMALL), 2, Profile::SMALL);
+    let w = apply_unchecked(
+        &mut tree,
+        1,
+        &slots_of(&batch1().transfers, Profile::SMALL),
+        2,
+        Profile::SMALL,
+    );
     assert_eq!(w, reference);
     // An empty batch too.
     let mut t1 = genesis();
-    let r = apply_batch(&mut t1, &Batch { chain_id: CHAIN_ID, batch_number: 1, transfers: vec![] }, Profile::SMALL).unwrap();
+    let r = apply_batch(
+        &mut t1,
+        &Batch {
+            chain_id: CHAIN_ID,
+            batch_number: 1,
+            transfers: vec![],
+        },
+        Profile::SMALL,
+    )
+    .unwrap();
     let mut t2 = genesis();
-    let h = apply_unchecked(&mut t2, 1, &slots_of(&[], Profile::SMALL), 0, Profile::SMALL);
+    let h = apply_unchecked(
+        &mut t2,
+        1,
+        &slots_of(&[], Profile::SMALL),
+        0,
+        Profile::SMALL,
+    );
     assert_eq!(h, r);
     prover().prove(&h).unwrap();
 }
@@ -103,7 +140,11 @@ fn hand_built_witness_matches_reference_on_valid_batches() {
 fn rule_nonce() {
     assert_unprovable(&slots_of(&[t(1, 2, 100, 1)], Profile::SMALL), 1, None);
     // second transfer of the same sender reusing nonce 0
-    assert_unprovable(&slots_of(&[t(1, 2, 100, 0), t(1, 3, 1, 0)], Profile::SMALL), 2, None);
+    assert_unprovable(
+        &slots_of(&[t(1, 2, 100, 0), t(1, 3, 1, 0)], Profile::SMALL),
+        2,
+        None,
+    );
 }
 
 #[test]
@@ -118,21 +159,41 @@ fn rule_balance() {
 #[test]
 fn rule_balance_bound() {
     let accounts = [
-        multiprover_core::GenesisAccount { index: 1, balance: 1_000_000 },
-        multiprover_core::GenesisAccount { index: 5, balance: (1 << 60) - 10 },
+        multiprover_core::GenesisAccount {
+            index: 1,
+            balance: 1_000_000,
+        },
+        multiprover_core::GenesisAccount {
+            index: 5,
+            balance: (1 << 60) - 10,
+        },
     ];
     let tree = multiprover_core::genesis_tree(Profile::SMALL.depth, &accounts).unwrap();
     // 10 more would reach exactly 2^60: refused; 9 is fine.
-    assert_unprovable(&slots_of(&[t(1, 5, 10, 0)], Profile::SMALL), 1, Some(tree.clone()));
+    assert_unprovable(
+        &slots_of(&[t(1, 5, 10, 0)], Profile::SMALL),
+        1,
+        Some(tree.clone()),
+    );
     let mut ok = tree;
-    let w = apply_unchecked(&mut ok, 1, &slots_of(&[t(1, 5, 9, 0)], Profile::SMALL), 1, Profile::SMALL);
+    let w = apply_unchecked(
+        &mut ok,
+        1,
+        &slots_of(&[t(1, 5, 9, 0)], Profile::SMALL),
+        1,
+        Profile::SMALL,
+    );
     prover().prove(&w).unwrap();
 }
 
 #[test]
 fn rule_from_ne_to() {
     assert_unprovable(&slots_of(&[t(1, 1, 100, 0)], Profile::SMALL), 1, None);
-    assert_unprovable(&slots_of(&[t(3, 4, 5, 0), t(2, 2, 0, 0)], Profile::SMALL), 2, None);
+    assert_unprovable(
+        &slots_of(&[t(3, 4, 5, 0), t(2, 2, 0, 0)], Profile::SMALL),
+        2,
+        None,
+    );
 }
 
 #[test]
@@ -152,7 +213,11 @@ fn rule_padding_is_all_zero() {
         assert_unprovable(&[(true, t(1, 2, 100, 0)), (false, bad)], 1, None);
     }
     // A padding slot before an active one.
-    assert_unprovable(&[(false, Transfer::PADDING), (true, t(3, 4, 5, 0))], 1, None);
+    assert_unprovable(
+        &[(false, Transfer::PADDING), (true, t(3, 4, 5, 0))],
+        1,
+        None,
+    );
     // A count that disagrees with the active slots.
     assert_unprovable(&slots_of(&[t(1, 2, 100, 0)], p), 2, None);
     assert_unprovable(&slots_of(&[t(1, 2, 100, 0)], p), 0, None);
@@ -178,7 +243,10 @@ fn any_changed_public_input_is_rejected() {
             _ => &mut s.batch_hash,
         };
         *d = digest_plus_one(d, i % 4);
-        assert!(matches!(verify(&key, &e), Err(Error::PublicInputsMismatch)), "input {i}");
+        assert!(
+            matches!(verify(&key, &e), Err(Error::PublicInputsMismatch)),
+            "input {i}"
+        );
     }
 }
 
@@ -188,7 +256,11 @@ fn proof_for_batch_n_is_not_batch_n_plus_1() {
     let env = honest();
     // Batch 2 with the same transfers, on top of batch 1's post root.
     let (mut tree, _) = honest_witness();
-    let b2 = Batch { chain_id: CHAIN_ID, batch_number: 2, transfers: vec![t(1, 2, 100, 1), t(3, 4, 5, 1)] };
+    let b2 = Batch {
+        chain_id: CHAIN_ID,
+        batch_number: 2,
+        transfers: vec![t(1, 2, 100, 1), t(3, 4, 5, 1)],
+    };
     let w2 = apply_batch(&mut tree, &b2, Profile::SMALL).unwrap();
     let mut e = env.clone();
     e.statement = w2.statement;
@@ -240,7 +312,10 @@ fn every_flipped_byte_region_is_rejected() {
     // query rounds, final polynomial, PoW witness, public inputs).
     let key = prover().system_key();
     let env = honest();
-    for pos in (0..env.proof.len()).step_by(97).chain([env.proof.len() - 1]) {
+    for pos in (0..env.proof.len())
+        .step_by(97)
+        .chain([env.proof.len() - 1])
+    {
         let mut e = env.clone();
         e.proof[pos] ^= 0x10;
         assert!(verify(&key, &e).is_err(), "flip at {pos}");
@@ -328,7 +403,10 @@ mod faulty {
         assert_ne!(fkey.vk_id, prover().system_key().vk_id);
         let forged = faulty().prove(&w).unwrap();
         verify(&fkey, &forged).unwrap();
-        assert_eq!(multiprover_plonky2::key_info(&fkey.key).unwrap().variant, multiprover_plonky2::Variant::Faulty);
+        assert_eq!(
+            multiprover_plonky2::key_info(&fkey.key).unwrap().variant,
+            multiprover_plonky2::Variant::Faulty
+        );
 
         // The sound circuit cannot prove it, and its key rejects the forged proof.
         assert!(matches!(prover().prove(&w), Err(Error::Unsatisfied(_))));

@@ -5,7 +5,9 @@
 use multiprover_core::field::Fp;
 use multiprover_core::hash::{hash_tagged, Tag};
 use multiprover_core::stf::{apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount};
-use multiprover_core::{Account, Digest, Profile, SlotWitness, SparseMerkleTree, Statement, Transfer};
+use multiprover_core::{
+    Account, Digest, Profile, SlotWitness, SparseMerkleTree, Statement, Transfer,
+};
 
 pub const CHAIN_ID: u64 = 7;
 
@@ -156,6 +158,6 @@ pub fn slots_of(transfers: &[Transfer], profile: Profile) -> Vec<(bool, Transfer
 
 pub fn digest_plus_one(d: &Digest, lane: usize) -> Digest {
     let mut e = d.0;
-    e[lane] = e[lane] + Fp::ONE;
+    e[lane] += Fp::ONE;
     Digest(e)
 }
