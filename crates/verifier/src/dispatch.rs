@@ -7,7 +7,11 @@ use crate::error::Error;
 /// Verify one parsed envelope against the anchor at time `now_unix` (used by the TEE
 /// registration windows). Checks the chain id and the pinned verifying-key id before the
 /// system's own verifier runs.
-pub fn verify_envelope(anchor: &TrustAnchor, envelope: &Envelope, now_unix: u64) -> Result<(), Error> {
+pub fn verify_envelope(
+    anchor: &TrustAnchor,
+    envelope: &Envelope,
+    now_unix: u64,
+) -> Result<(), Error> {
     if envelope.statement.chain_id != anchor.chain_id {
         return Err(Error::WrongChain {
             expected: anchor.chain_id,
@@ -33,14 +37,20 @@ pub fn verify_envelope(anchor: &TrustAnchor, envelope: &Envelope, now_unix: u64)
         #[cfg(feature = "stark")]
         SystemId::Stark => multiprover_stark::verify(key, envelope).map_err(Error::from),
         #[cfg(feature = "tee")]
-        SystemId::Tee => multiprover_tee::verify(&anchor.tee, key, envelope, now_unix).map_err(Error::from),
+        SystemId::Tee => {
+            multiprover_tee::verify(&anchor.tee, key, envelope, now_unix).map_err(Error::from)
+        }
         #[allow(unreachable_patterns)]
         other => Err(Error::NotCompiled(other)),
     }
 }
 
 /// Decode and verify envelope bytes. Never panics, whatever the bytes.
-pub fn verify_envelope_bytes(anchor: &TrustAnchor, bytes: &[u8], now_unix: u64) -> Result<Envelope, Error> {
+pub fn verify_envelope_bytes(
+    anchor: &TrustAnchor,
+    bytes: &[u8],
+    now_unix: u64,
+) -> Result<Envelope, Error> {
     let e = Envelope::from_bytes(bytes)?;
     verify_envelope(anchor, &e, now_unix)?;
     Ok(e)

@@ -72,7 +72,6 @@ pub struct ChainStatus {
     pub conflicts: Vec<u64>,
 }
 
-
 /// The light client.
 #[derive(Debug)]
 pub struct LightClient {
@@ -111,13 +110,18 @@ impl LightClient {
         let n = record.batch.batch_number;
         let idx = match self.settlement.batch(n) {
             Some(known) => {
-                if known.batch != record.batch || known.claimed_post_root != record.claimed_post_root {
-                    return Err(Error::BatchMismatch("a different batch was already published under this number"));
+                if known.batch != record.batch
+                    || known.claimed_post_root != record.claimed_post_root
+                {
+                    return Err(Error::BatchMismatch(
+                        "a different batch was already published under this number",
+                    ));
                 }
                 (n - 1) as usize
             }
             None => {
-                self.settlement.propose(record.batch.clone(), record.claimed_post_root)?;
+                self.settlement
+                    .propose(record.batch.clone(), record.claimed_post_root)?;
                 self.proofs.push(Vec::new());
                 self.seen.push(Vec::new());
                 self.proofs.len() - 1
@@ -149,10 +153,15 @@ impl LightClient {
                 },
             });
         }
-        self.verdict(n).ok_or(Error::BatchMismatch("batch vanished"))
+        self.verdict(n)
+            .ok_or(Error::BatchMismatch("batch vanished"))
     }
 
-    fn check_one(&mut self, bytes: &[u8], now_unix: u64) -> Result<Envelope, (Option<Envelope>, String)> {
+    fn check_one(
+        &mut self,
+        bytes: &[u8],
+        now_unix: u64,
+    ) -> Result<Envelope, (Option<Envelope>, String)> {
         let e = Envelope::from_bytes(bytes).map_err(|err| (None, err.to_string()))?;
         match self.settlement.submit(&e, &AtTime(now_unix)) {
             Ok(_) => Ok(e),

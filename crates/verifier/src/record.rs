@@ -45,9 +45,12 @@ impl Serialize for HexBytes {
 
 impl<'de> Deserialize<'de> for HexBytes {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <&str>::deserialize(d).or_else(|_| Err(serde::de::Error::custom("expected a hex string")))?;
+        let s = <&str>::deserialize(d)
+            .or_else(|_| Err(serde::de::Error::custom("expected a hex string")))?;
         let s = s.strip_prefix("0x").unwrap_or(s);
-        hex::decode(s).map(HexBytes).map_err(serde::de::Error::custom)
+        hex::decode(s)
+            .map(HexBytes)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -57,7 +60,8 @@ impl BatchRecord {
         if bytes.len() > MAX_RECORD_BYTES {
             return Err(Error::BadRecord("record too large".into()));
         }
-        let r: BatchRecord = serde_json::from_slice(bytes).map_err(|e| Error::BadRecord(e.to_string()))?;
+        let r: BatchRecord =
+            serde_json::from_slice(bytes).map_err(|e| Error::BadRecord(e.to_string()))?;
         if r.envelopes.len() > MAX_ENVELOPES_PER_RECORD {
             return Err(Error::BadRecord("too many envelopes".into()));
         }

@@ -1,0 +1,165 @@
+//! The dispatcher and the light client on the committed proof fixtures of every system this
+//! build verifies (testdata/fixtures/<system>/; small profile, chain 7, batch 1 =
+//! [1→2 amount 100, 3→4 amount 5] from genesis accounts 1..=4 with 1,000,000 each).
+
+use std::path::PathBuf;
+
+use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
+use multiprover_core::{genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, SystemId, SystemKey, Transfer};
+use multiprover_verifier::{compiled_systems, verify_envelope_bytes, BatchRecord, HexBytes, LightClient};
+
+/// 2025-06-01, inside the TEE fixture's registration window.
+const NOW: u64 = 1_748_736_000;
+
+fn dir(s: SystemId) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures").join(s.name())
+}
+
+fn fixtures() -> Vec<(SystemKey, Vec<u8>)> {
+    compiled_systems()
+        .into_iter()
+        .map(|s| {
+            let key: SystemKey = serde_json::from_slice(&std::fs::read(dir(s).join("key.json")).expect("fixture key")).unwrap();
+            (key, std::fs::read(dir(s).join("envelope.bin")).expect("fixture envelope"))
+        })
+        .collect()
+}
+
+fn anchor() -> TrustAnchor {
+    let profile = Profile::SMALL;
+    let genesis: Vec<GenesisAccount> = (1..=4).map(|i| GenesisAccount { index: i, balance: 1_000_000 }).collect();
+    let tee: TeeRegistry = if compiled_systems().contains(&SystemId::Tee) {
+        serde_json::from_slice(&std::fs::read(dir(SystemId::Tee).join("registry.json")).unwrap()).unwrap()
+    } else {
+        TeeRegistry::default()
+    };
+    TrustAnchor {
+        version: ANCHOR_VERSION,
+        chain_id: 7,
+        profile,
+        genesis_root: genesis_tree(profile.depth, &genesis).unwrap().root(),
+        genesis,
+        policy: Policy::default_tiers(),
+        systems: fixtures().into_iter().map(|(k, _)| k).collect(),
+        tee,
+        council: Address::ZERO,
+    }
+}
+
+fn batch() -> Batch {
+    Batch {
+        chain_id: 7,
+        batch_number: 1,
+        transfers: vec![Transfer { from: 1, to: 2, amount: 100, nonce: 0 }, Transfer { from: 3, to: 4, amount: 5, nonce: 0 }],
+    }
+}
+
+#[test]
+fn every_fixture_verifies_and_tampering_is_rejected() {
+    let a = anchor();
+    for (key, bytes) in fixtures() {
+        let e = verify_envelope_bytes(&a, &bytes, NOW).unwrap_or_else(|err| panic!("{}: {err}", key.system));
+        assert_eq!(e.system, key.system);
+        // flip a byte in the proof part, truncate, extend
+        let mut flipped = bytes.clone();
+        let i = bytes.len() - 1 - (bytes.len() - multiprover_core::envelope::HEADER_BYTES) / 2;
+        flipped[i] ^= 1;
+        assert!(verify_envelope_bytes(&a, &flipped, NOW).is_err(), "{}: flipped accepted", key.system);
+        assert!(verify_envelope_bytes(&a, &bytes[..bytes.len() - 1], NOW).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(verify_envelope_bytes(&a, &longer, NOW).is_err());
+        // each public input changed
+        for field in 0..3 {
+            let mut env = Envelope::from_bytes(&bytes).unwrap();
+            let d = match field {
+                0 => &mut env.statement.pre_root,
+                1 => &mut env.statement.post_root,
+                _ => &mut env.statement.batch_hash,
+            };
+            d.0[1] = d.0[1] + multiprover_core::Fp::ONE;
+            assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(), "{}: changed input {field} accepted", key.system);
+        }
+        // relabelled as another batch / chain, or under another system's id or key id
+        let mut env = Envelope::from_bytes(&bytes).unwrap();
+        env.statement.batch_number = 2;
+        assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err());
+        let mut env = Envelope::from_bytes(&bytes).unwrap();
+        env.statement.chain_id = 8;
+        assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err());
+        let mut env = Envelope::from_bytes(&bytes).unwrap();
+        env.vk_id = multiprover_core::B256::repeat_byte(3);
+        assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err());
+        for other in SystemId::ALL.into_iter().filter(|s| *s != key.system) {
+            let mut env = Envelope::from_bytes(&bytes).unwrap();
+            env.system = other;
+            if let Some(k) = a.key(other) {
+                env.vk_id = k.vk_id;
+            }
+            assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(), "{} proof accepted as {other}", key.system);
+        }
+    }
+}
+
+#[test]
+fn light_client_on_fixtures() {
+    let a = anchor();
+    let mut client = LightClient::new(a.clone()).unwrap();
+    let mut state = genesis_tree(a.profile.depth, &a.genesis).unwrap();
+    let w = multiprover_core::apply_batch(&mut state, &batch(), a.profile).unwrap();
+    let mut envelopes: Vec<HexBytes> = fixtures().into_iter().map(|(_, b)| HexBytes(b)).collect();
+    envelopes.push(HexBytes(b"garbage".to_vec()));
+    let record = BatchRecord { batch: batch(), claimed_post_root: w.statement.post_root, envelopes };
+    let json = record.to_json();
+    let record = BatchRecord::from_json(json.as_bytes()).unwrap();
+    let mut t = 0.0;
+    let mut clock = || {
+        t += 1.0;
+        t
+    };
+    let v = client.ingest(&record, NOW, &mut clock).unwrap();
+    let n = compiled_systems().len();
+    assert_eq!(v.proofs.len(), n + 1);
+    assert!(v.proofs[..n].iter().all(|p| p.ok), "{:?}", v.proofs);
+    assert!(!v.proofs[n].ok && v.proofs[n].error.is_some());
+    assert!(v.proofs.iter().all(|p| p.millis > 0.0));
+    assert_eq!(v.batch_hash, w.statement.batch_hash);
+    // value at risk 105: two systems with a zk one finalize
+    let zk = compiled_systems().iter().filter(|s| s.is_in(multiprover_core::Family::Zk)).count();
+    if n >= 2 && zk >= 1 {
+        assert_eq!(v.status, multiprover_core::BatchStatus::Final, "{:?}", v.decision);
+        assert_eq!(client.status().final_batch, 1);
+    } else {
+        assert_eq!(v.status, multiprover_core::BatchStatus::Pending);
+    }
+    // the same number with different transfers is refused
+    let mut other = record.clone();
+    other.batch.transfers.pop();
+    assert!(client.ingest(&other, NOW, &mut clock).is_err());
+    // a batch that does not extend the chain is refused
+    let mut skip = record.clone();
+    skip.batch.batch_number = 3;
+    assert!(client.ingest(&skip, NOW, &mut clock).is_err());
+}
+
+#[test]
+fn garbage_never_panics() {
+    let a = anchor();
+    let mut rng = 0x1234_5678u64;
+    for len in [0usize, 1, 10, 150, 154, 155, 300, 5000] {
+        for _ in 0..20 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    rng as u8
+                })
+                .collect();
+            assert!(verify_envelope_bytes(&a, &bytes, NOW).is_err());
+        }
+    }
+    for junk in [&b"{}"[..], b"[]", b"{\"batch\":1}", b"\xff\xfe"] {
+        assert!(BatchRecord::from_json(junk).is_err());
+    }
+}
