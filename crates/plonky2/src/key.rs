@@ -22,7 +22,7 @@ use core::any::Any;
 
 use plonky2::field::extension::Extendable;
 use plonky2::field::goldilocks_field::GoldilocksField;
-use plonky2::field::types::Field64;
+use plonky2::field::types::{Field, Field64};
 use plonky2::gates::arithmetic_base::ArithmeticGate;
 use plonky2::gates::base_sum::BaseSumGate;
 use plonky2::gates::constant::ConstantGate;
@@ -33,6 +33,7 @@ use plonky2::gates::poseidon_mds::PoseidonMdsGate;
 use plonky2::gates::public_input::PublicInputGate;
 use plonky2::hash::hash_types::RichField;
 use plonky2::hash::merkle_tree::MerkleCap;
+use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::generator::WitnessGeneratorRef;
 use plonky2::plonk::circuit_data::{
     CircuitConfig, CommonCircuitData, VerifierCircuitData, VerifierOnlyCircuitData,
@@ -415,6 +416,17 @@ pub fn parse_key(key_material: &[u8]) -> Result<ParsedKey, Error> {
     }
     if verifier_only.constants_sigmas_cap.height() != config.fri_config.cap_height {
         return Err(Error::MalformedKey("constants/sigmas cap height"));
+    }
+    // plonky2's verifier seeds Fiat-Shamir with the stored digest but never recomputes it;
+    // recompute it as `CircuitBuilder::build` does (no domain separator), so that every cap
+    // entry is bound, not only the ones the queries happen to open.
+    let mut parts = verifier_only.constants_sigmas_cap.flatten();
+    parts.extend_from_slice(&PoseidonHash::hash_pad(&[]).elements);
+    parts.push(F::from_canonical_usize(common.fri_params.degree_bits));
+    if PoseidonHash::hash_no_pad(&parts) != verifier_only.circuit_digest {
+        return Err(Error::MalformedKey(
+            "circuit digest does not match the constants/sigmas cap",
+        ));
     }
     Ok(ParsedKey {
         info,

@@ -323,7 +323,7 @@ fn every_flipped_byte_region_is_rejected() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(96))]
     #[test]
     fn mutated_proofs_are_errors_not_panics(pos in any::<usize>(), val in any::<u8>(), cut in any::<usize>(), len_byte in any::<bool>()) {
         let key = prover().system_key();
@@ -417,4 +417,29 @@ mod faulty {
         // The faulty circuit still proves honest batches (it is only missing a constraint).
         verify(&fkey, &faulty().prove(&honest_w).unwrap()).unwrap();
     }
+}
+
+#[test]
+fn every_key_byte_is_bound() {
+    // Flip the low bit of every byte of the key material (vk id recomputed, as a hostile
+    // anchor would): only the header's label bytes (variant, D, T: 5..=10) may still verify.
+    let env = honest();
+    let key = prover().system_key();
+    let mut accepted = Vec::new();
+    for p in 0..key.key.len() {
+        let mut bytes = key.key.to_vec();
+        bytes[p] ^= 1;
+        let mut k = key.clone();
+        k.key = bytes.into();
+        k.vk_id = multiprover_plonky2::vk_id(&k.key);
+        let mut e = env.clone();
+        e.vk_id = k.vk_id;
+        if verify(&k, &e).is_ok() {
+            accepted.push(p);
+        }
+    }
+    assert!(
+        accepted.iter().all(|p| (5..=10).contains(p)),
+        "accepted flips at {accepted:?}"
+    );
 }
