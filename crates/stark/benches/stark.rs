@@ -6,7 +6,9 @@
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use multiprover_core::{apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, Transfer};
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, Transfer,
+};
 use multiprover_stark::layout::{Schedule, TRACE_WIDTH};
 use multiprover_stark::{verify, Prover};
 
@@ -36,7 +38,10 @@ fn witness(profile: Profile) -> BatchWitness {
 
 fn bench(c: &mut Criterion) {
     for capacity in [8u32, 32] {
-        let profile = Profile { depth: 20, capacity };
+        let profile = Profile {
+            depth: 20,
+            capacity,
+        };
         let w = witness(profile);
         let prover = Prover::setup(profile).unwrap();
         let key = prover.system_key();

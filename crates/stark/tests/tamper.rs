@@ -16,7 +16,7 @@ fn changed_public_input_is_rejected() {
     let key = prover().system_key();
     for i in 0..12 {
         let mut env = envelope1().clone();
-        let bump = |d: &mut Digest, j: usize| d.0[j] = d.0[j] + Fp::ONE;
+        let bump = |d: &mut Digest, j: usize| d.0[j] += Fp::ONE;
         match i / 4 {
             0 => bump(&mut env.statement.pre_root, i % 4),
             1 => bump(&mut env.statement.post_root, i % 4),
