@@ -66,6 +66,10 @@ pub struct RawSlot {
     pub receiver_siblings: Vec<[u64; 4]>,
     /// Added to the receiver's new balance on top of the amount (0 unless a demo fault).
     pub receiver_extra: u64,
+    /// Siblings for the sender's *new* leaf walk (lane B) when they should differ from the old
+    /// walk's; `None` (always, for honest witnesses) means the same siblings. Soundness tests
+    /// only: the AIR requires both walks to use the same siblings.
+    pub sender_new_siblings: Option<Vec<[u64; 4]>>,
 }
 
 /// The raw witness the trace builder consumes.
@@ -106,6 +110,7 @@ impl RawWitness {
                 receiver: (s.receiver.balance, s.receiver.nonce),
                 receiver_siblings: sib(&s.receiver_path),
                 receiver_extra: 0,
+                sender_new_siblings: None,
             });
         }
         Ok(RawWitness {
@@ -335,8 +340,12 @@ pub fn build_trace(raw: &RawWitness) -> Result<(Vec<Vec<E>>, [u64; 12]), Error> 
                 let bit = idx & 1 == 1;
                 cols[AUX][base + LINK_POS] = if bit { E::ONE } else { E::ZERO };
                 next.idx = e(idx >> 1);
+                let sib_b = match &s.sender_new_siblings {
+                    Some(alt) if off <= d => alt.get(level).unwrap_or(sib),
+                    _ => sib,
+                };
                 a_next = node_input(&a_out[..4], sib, bit);
-                b_next = node_input(&b_out[..4], sib, bit);
+                b_next = node_input(&b_out[..4], sib_b, bit);
             }
             Link::Mid => {
                 let s = &raw.slots[slot];

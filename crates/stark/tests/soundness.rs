@@ -68,6 +68,7 @@ fn simulate(tree: &mut SparseMerkleTree, slots: &[([u64; 4], bool)], count: u64)
             receiver: (receiver.balance, receiver.nonce),
             receiver_siblings,
             receiver_extra: 0,
+            sender_new_siblings: None,
         });
     }
     RawWitness {
@@ -244,4 +245,25 @@ fn inflated_receiver_is_rejected_by_the_sound_air() {
     let mut raw = simulate(&mut genesis(), &honest_slots(), 2);
     raw.slots[0].receiver_extra = 1_000_000;
     assert_rejected(&raw, "receiver credited more than the amount");
+}
+
+#[test]
+fn new_leaf_on_other_siblings_is_rejected() {
+    // the classic forgery: hash the new sender leaf up invented siblings to reach any root
+    let mut raw = simulate(&mut genesis(), &honest_slots(), 2);
+    let mut alt = raw.slots[0].sender_siblings.clone();
+    alt[3][0] ^= 1;
+    raw.slots[0].sender_new_siblings = Some(alt);
+    assert_rejected(&raw, "new leaf walked up different siblings");
+}
+
+#[test]
+fn old_leaf_not_in_the_tree_is_rejected() {
+    // claim the sender holds more than the tree says (its path is genuine)
+    let mut raw = simulate(&mut genesis(), &honest_slots(), 2);
+    raw.slots[0].sender.0 = 5_000_000;
+    assert_rejected(&raw, "old sender leaf not under the current root");
+    let mut raw = simulate(&mut genesis(), &honest_slots(), 2);
+    raw.slots[1].receiver.0 += 1;
+    assert_rejected(&raw, "old receiver leaf not under the current root");
 }

@@ -2,12 +2,16 @@
 //! test binary).
 #![allow(dead_code)]
 
+#[cfg(feature = "prover")]
 use std::sync::OnceLock;
 
+#[cfg(feature = "prover")]
+use multiprover_core::Envelope;
 use multiprover_core::{
-    apply_batch, genesis_tree, Batch, BatchWitness, Envelope, GenesisAccount, Profile,
-    SparseMerkleTree, Transfer,
+    apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SparseMerkleTree,
+    Transfer,
 };
+#[cfg(feature = "prover")]
 use multiprover_stark::Prover;
 
 pub const CHAIN_ID: u64 = 7;
@@ -48,6 +52,7 @@ pub fn witness1() -> BatchWitness {
     apply_batch(&mut tree, &batch1(), Profile::SMALL).unwrap()
 }
 
+#[cfg(feature = "prover")]
 #[cfg(feature = "prover")]
 pub fn prover() -> &'static Prover {
     static P: OnceLock<Prover> = OnceLock::new();
