@@ -63,20 +63,42 @@ fn wrap(
 fn main() {
     let profile = Profile::DEFAULT;
     let accounts: Vec<GenesisAccount> = (1..=16)
-        .map(|i| GenesisAccount { index: i * 4099, balance: 1_000_000 })
+        .map(|i| GenesisAccount {
+            index: i * 4099,
+            balance: 1_000_000,
+        })
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts).unwrap();
     let transfers = (0..8u32)
-        .map(|i| Transfer { from: (2 * i + 1) * 4099, to: (2 * i + 2) * 4099, amount: 10 + i as u64, nonce: 0 })
+        .map(|i| Transfer {
+            from: (2 * i + 1) * 4099,
+            to: (2 * i + 2) * 4099,
+            amount: 10 + i as u64,
+            nonce: 0,
+        })
         .collect();
-    let w = apply_batch(&mut tree, &Batch { chain_id: 7, batch_number: 1, transfers }, profile).unwrap();
+    let w = apply_batch(
+        &mut tree,
+        &Batch {
+            chain_id: 7,
+            batch_number: 1,
+            transfers,
+        },
+        profile,
+    )
+    .unwrap();
     let prover = Prover::setup(profile).unwrap();
     let env = prover.prove(&w).unwrap();
     let inner = parse_key(&prover.system_key().key).unwrap().data;
     let proof = Proof::from_bytes(env.proof.clone(), &inner.common).unwrap();
     println!("inner D=20 T=8: proof {} B", env.proof.len());
 
-    wrap(&inner, &proof, CircuitConfig::standard_recursion_config(), "wrap (standard config)");
+    wrap(
+        &inner,
+        &proof,
+        CircuitConfig::standard_recursion_config(),
+        "wrap (standard config)",
+    );
     let high_rate = CircuitConfig {
         fri_config: FriConfig {
             rate_bits: 7,
@@ -87,8 +109,18 @@ fn main() {
         },
         ..CircuitConfig::standard_recursion_config()
     };
-    wrap(&inner, &proof, high_rate.clone(), "wrap (rate 2^-7, 12 queries, 16 PoW bits, cap height 0)");
+    wrap(
+        &inner,
+        &proof,
+        high_rate.clone(),
+        "wrap (rate 2^-7, 12 queries, 16 PoW bits, cap height 0)",
+    );
     let mut cap4 = high_rate;
     cap4.fri_config.cap_height = 4;
-    wrap(&inner, &proof, cap4, "wrap (rate 2^-7, 12 queries, 16 PoW bits, cap height 4)");
+    wrap(
+        &inner,
+        &proof,
+        cap4,
+        "wrap (rate 2^-7, 12 queries, 16 PoW bits, cap height 4)",
+    );
 }

@@ -94,7 +94,7 @@ fn random_honest_batches_verify() {
             Ok(w) => w,
             Err(_) => continue, // e.g. a later transfer spends more than remains
         };
-        // The hand-built witness agrees with the reference STF on valid batches.
+        // `prove` checks that the circuit's public inputs equal the reference STF's statement.
         let env = prover().prove(&w).unwrap();
         verify(&key, &env).unwrap();
     }
