@@ -111,8 +111,10 @@ fn precheck_context(schedule: &Schedule, bytes: &[u8]) -> Result<usize, Error> {
     if o[6] > 2 || o[7] > 2 {
         return Err(Error::WeakOptions("unknown batching method"));
     }
-    if !(1..=16).contains(&o[8]) || o[9] == 0 {
-        return Err(Error::WeakOptions("partition options out of range"));
+    // This system commits without partitions; (1, 1) is also the only encoding, so the
+    // (otherwise unused) hash-rate byte cannot be changed without invalidating the proof.
+    if o[8] != 1 || o[9] != 1 {
+        return Err(Error::WeakOptions("partition options must be (1, 1)"));
     }
     Ok(off + 10)
 }
@@ -168,7 +170,12 @@ impl Walk<'_> {
     fn merkle_blob(&mut self, len: usize) -> Result<(), Error> {
         let blob = self.take(len)?;
         let mut w = Walk { b: blob, pos: 0 };
-        w.u8()?;
+        // winterfell computes the domain as `1 << depth`: keep the shift in range
+        if w.u8()? > MAX_MERKLE_DEPTH {
+            return Err(Error::TraceShape(
+                "proof structure: Merkle depth out of range",
+            ));
+        }
         let vectors = w.usize()?;
         // every node vector needs at least one byte (its length)
         if vectors > w.remaining() {
@@ -188,6 +195,9 @@ impl Walk<'_> {
     }
 }
 
+/// Largest Merkle depth accepted in a multi-proof (LDE domains here are far smaller).
+const MAX_MERKLE_DEPTH: u8 = 32;
+
 /// BLAKE3-256 digest size.
 const DIGEST_BYTES: usize = 32;
 
@@ -200,15 +210,23 @@ fn precheck_structure(bytes: &[u8], context_len: usize) -> Result<(), Error> {
     // context: trace info, modulus and options, already checked by `precheck_context`
     w.take(context_len)?;
     w.usize()?; // number of constraints
-    w.u8()?; // number of unique queries
+                // number of unique queries: winterfell asserts it is positive
+    if w.u8()? == 0 {
+        return Err(Error::TraceShape("proof structure: no queries"));
+    }
     let commitments = w.u16()?;
     w.take(commitments)?;
     w.queries()?; // main trace segment
     w.queries()?; // constraint evaluations
-    let ood_trace = w.u16()?;
-    w.take(ood_trace)?;
-    let ood_constraints = w.u16()?;
-    w.take(ood_constraints)?;
+                  // out-of-domain frames: winterfell asserts that each blob starts with frame size 2
+    for _ in 0..2 {
+        let len = w.u16()?;
+        if w.take(len)?.first() != Some(&2) {
+            return Err(Error::TraceShape(
+                "proof structure: out-of-domain frame size is not 2",
+            ));
+        }
+    }
     let layers = w.u8()?;
     for _ in 0..layers {
         let values = w.u32()?;
@@ -218,7 +236,13 @@ fn precheck_structure(bytes: &[u8], context_len: usize) -> Result<(), Error> {
     }
     let remainder = w.u16()?;
     w.take(remainder)?;
-    w.u8()?; // partitions
+    // FRI partitions, stored as log2: this system commits without partitions (a large value
+    // makes winterfell's `2^k` overflow and divide by zero)
+    if w.u8()? != 0 {
+        return Err(Error::TraceShape(
+            "proof structure: FRI partitions must be 1",
+        ));
+    }
     w.take(8)?; // proof-of-work nonce
     if w.remaining() != 0 {
         return Err(Error::TraceShape("proof structure: trailing bytes"));

@@ -65,3 +65,25 @@ pub fn envelope1() -> &'static Envelope {
     static E: OnceLock<Envelope> = OnceLock::new();
     E.get_or_init(|| prover().prove(&witness1()).unwrap())
 }
+
+fn fixture_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/stark")
+}
+
+/// The committed fixture key (`testdata/fixtures/stark/key.json`).
+pub fn fixture_key() -> multiprover_core::SystemKey {
+    serde_json::from_slice(&std::fs::read(fixture_dir().join("key.json")).unwrap()).unwrap()
+}
+
+/// The committed fixture envelope (`testdata/fixtures/stark/envelope.bin`).
+pub fn fixture_envelope() -> &'static multiprover_core::Envelope {
+    static E: std::sync::OnceLock<multiprover_core::Envelope> = std::sync::OnceLock::new();
+    E.get_or_init(|| {
+        let bytes = std::fs::read(fixture_dir().join("envelope.bin")).unwrap();
+        let env = multiprover_core::Envelope::from_bytes(&bytes).unwrap();
+        // every tamper test starts from a proof that verifies, or it would pass vacuously
+        multiprover_stark::verify(&fixture_key(), &env)
+            .expect("the unmodified fixture must verify");
+        env
+    })
+}
