@@ -119,7 +119,10 @@ impl TrustAnchor {
     /// one key per system, policy.
     pub fn validate(&self) -> Result<(), CoreError> {
         if self.version != ANCHOR_VERSION {
-            return Err(CoreError::BadAnchor(alloc::format!("unsupported version {}", self.version)));
+            return Err(CoreError::BadAnchor(alloc::format!(
+                "unsupported version {}",
+                self.version
+            )));
         }
         if crate::field::Fp::from_canonical(self.chain_id).is_none() {
             return Err(CoreError::BadAnchor("chain id not below p".into()));
@@ -130,11 +133,16 @@ impl TrustAnchor {
         let tree = genesis_tree(self.profile.depth, &self.genesis)
             .map_err(|e| CoreError::BadAnchor(e.to_string()))?;
         if tree.root() != self.genesis_root {
-            return Err(CoreError::BadAnchor("genesis accounts do not hash to genesis_root".into()));
+            return Err(CoreError::BadAnchor(
+                "genesis accounts do not hash to genesis_root".into(),
+            ));
         }
         for (i, k) in self.systems.iter().enumerate() {
             if self.systems[..i].iter().any(|o| o.system == k.system) {
-                return Err(CoreError::BadAnchor(alloc::format!("two keys for {}", k.system)));
+                return Err(CoreError::BadAnchor(alloc::format!(
+                    "two keys for {}",
+                    k.system
+                )));
             }
         }
         self.policy.validate()?;

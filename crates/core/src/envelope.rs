@@ -126,11 +126,17 @@ mod tests {
         assert_eq!(Envelope::from_bytes(&b).unwrap(), e);
         let mut t = b.clone();
         t.push(0);
-        assert!(matches!(Envelope::from_bytes(&t), Err(CoreError::Malformed(_))));
+        assert!(matches!(
+            Envelope::from_bytes(&t),
+            Err(CoreError::Malformed(_))
+        ));
         assert!(Envelope::from_bytes(&b[..b.len() - 1]).is_err());
         let mut v = b.clone();
         v[4] = 2;
-        assert_eq!(Envelope::from_bytes(&v), Err(CoreError::UnsupportedVersion(2)));
+        assert_eq!(
+            Envelope::from_bytes(&v),
+            Err(CoreError::UnsupportedVersion(2))
+        );
         let mut s = b.clone();
         s[5] = 9;
         assert_eq!(Envelope::from_bytes(&s), Err(CoreError::UnknownSystem(9)));
@@ -144,7 +150,10 @@ mod tests {
         // a huge declared length
         let mut h = b;
         h[HEADER_BYTES - 4..HEADER_BYTES].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(matches!(Envelope::from_bytes(&h), Err(CoreError::TooLarge { .. })));
+        assert!(matches!(
+            Envelope::from_bytes(&h),
+            Err(CoreError::TooLarge { .. })
+        ));
     }
 
     proptest! {

@@ -225,6 +225,9 @@ mod tests {
         assert_eq!(Fp::reduce_u64(u64::MAX).as_u64(), u64::MAX - P);
         assert_eq!((Fp::new(P - 1) + Fp::new(P - 1)).as_u64(), P - 2);
         assert_eq!((Fp::new(P - 1) * Fp::new(P - 1)).as_u64(), 1);
-        assert_eq!(Fp::reduce_u128(u128::MAX).as_u64(), (u128::MAX % P as u128) as u64);
+        assert_eq!(
+            Fp::reduce_u128(u128::MAX).as_u64(),
+            (u128::MAX % P as u128) as u64
+        );
     }
 }

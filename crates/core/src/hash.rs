@@ -88,8 +88,9 @@ impl Serialize for Digest {
 impl<'de> Deserialize<'de> for Digest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let b = B256::deserialize(d)?;
-        Digest::from_b256(&b)
-            .ok_or_else(|| serde::de::Error::custom("digest element is not a canonical Goldilocks value"))
+        Digest::from_b256(&b).ok_or_else(|| {
+            serde::de::Error::custom("digest element is not a canonical Goldilocks value")
+        })
     }
 }
 

@@ -22,12 +22,14 @@ pub use alloy_primitives;
 pub use alloy_primitives::{Address, B256};
 pub use anchor::{SystemKey, TeeInstance, TeeRegistry, TrustAnchor};
 pub use envelope::Envelope;
-pub use policy::{Decision, Policy, Tier};
 pub use error::CoreError;
 pub use field::Fp;
 pub use hash::{hash_tagged, Digest, Tag};
+pub use policy::{Decision, Policy, Tier};
 pub use settlement::{BatchState, BatchStatus, ProofVerifier, Settlement};
 pub use statement::Statement;
-pub use stf::{apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness, Transfer};
+pub use stf::{
+    apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness, Transfer,
+};
 pub use system::{Family, SystemId};
 pub use tree::{Account, MerklePath, SparseMerkleTree};

@@ -73,9 +73,21 @@ impl Policy {
     pub fn default_tiers() -> Policy {
         Policy {
             tiers: alloc::vec![
-                Tier { below: Some(1_000_000), min_systems: 2, required_families: alloc::vec![Family::Zk] },
-                Tier { below: Some(1_000_000_000), min_systems: 3, required_families: alloc::vec![Family::Zk, Family::HashBased] },
-                Tier { below: None, min_systems: 4, required_families: alloc::vec![Family::Zk, Family::HashBased, Family::Tee] },
+                Tier {
+                    below: Some(1_000_000),
+                    min_systems: 2,
+                    required_families: alloc::vec![Family::Zk]
+                },
+                Tier {
+                    below: Some(1_000_000_000),
+                    min_systems: 3,
+                    required_families: alloc::vec![Family::Zk, Family::HashBased]
+                },
+                Tier {
+                    below: None,
+                    min_systems: 4,
+                    required_families: alloc::vec![Family::Zk, Family::HashBased, Family::Tee]
+                },
             ],
             quarantined: Vec::new(),
         }
@@ -89,15 +101,27 @@ impl Policy {
         let mut prev: Option<u128> = None;
         for (i, t) in self.tiers.iter().enumerate() {
             if t.min_systems == 0 || t.min_systems as usize > SystemId::ALL.len() {
-                return Err(CoreError::BadPolicy(format!("tier {i}: min_systems must be 1..=4")));
+                return Err(CoreError::BadPolicy(format!(
+                    "tier {i}: min_systems must be 1..=4"
+                )));
             }
             let last = i + 1 == self.tiers.len();
             match (t.below, last) {
-                (None, false) => return Err(CoreError::BadPolicy(format!("tier {i}: only the last tier may be unbounded"))),
-                (Some(_), true) => return Err(CoreError::BadPolicy("the last tier must be unbounded".into())),
+                (None, false) => {
+                    return Err(CoreError::BadPolicy(format!(
+                        "tier {i}: only the last tier may be unbounded"
+                    )))
+                }
+                (Some(_), true) => {
+                    return Err(CoreError::BadPolicy(
+                        "the last tier must be unbounded".into(),
+                    ))
+                }
                 (Some(b), false) => {
                     if prev.is_some_and(|p| b <= p) {
-                        return Err(CoreError::BadPolicy(format!("tier {i}: bounds must increase")));
+                        return Err(CoreError::BadPolicy(format!(
+                            "tier {i}: bounds must increase"
+                        )));
                     }
                     prev = Some(b);
                 }
@@ -118,7 +142,12 @@ impl Policy {
     /// Decide a batch from the valid proofs `(system, proven post root)` so far.
     /// Proofs by quarantined systems are ignored; `configured` lists the systems the anchor
     /// has keys for.
-    pub fn decide(&self, value_at_risk: u128, proofs: &[(SystemId, Digest)], configured: &[SystemId]) -> Decision {
+    pub fn decide(
+        &self,
+        value_at_risk: u128,
+        proofs: &[(SystemId, Digest)],
+        configured: &[SystemId],
+    ) -> Decision {
         let mut roots: Vec<(Digest, Vec<SystemId>)> = Vec::new();
         for (sys, root) in proofs {
             if self.quarantined.contains(sys) {

@@ -161,7 +161,11 @@ impl Settlement {
     }
 
     /// Propose the next batch with its claimed post root.
-    pub fn propose(&mut self, batch: Batch, claimed_post_root: Digest) -> Result<&BatchState, CoreError> {
+    pub fn propose(
+        &mut self,
+        batch: Batch,
+        claimed_post_root: Digest,
+    ) -> Result<&BatchState, CoreError> {
         if batch.chain_id != self.anchor.chain_id {
             return Err(CoreError::WrongChain {
                 expected: self.anchor.chain_id,
@@ -244,7 +248,11 @@ impl Settlement {
 
     /// Submit an envelope; it is verified by `verifier` before anything is recorded. Returns
     /// the batch's decision afterwards.
-    pub fn submit(&mut self, envelope: &Envelope, verifier: &dyn ProofVerifier) -> Result<Decision, CoreError> {
+    pub fn submit(
+        &mut self,
+        envelope: &Envelope,
+        verifier: &dyn ProofVerifier,
+    ) -> Result<Decision, CoreError> {
         let idx = self.check_envelope(envelope)?;
         verifier
             .verify(&self.anchor, envelope)
@@ -308,13 +316,19 @@ impl Settlement {
 
     /// Council resolution of a halted batch: pick one of the proven roots. `signature` is the
     /// council's 65-byte `r ‖ s ‖ v` signature over [`resolution_digest`].
-    pub fn resolve(&mut self, batch_number: u64, root: Digest, signature: &[u8]) -> Result<Vec<SystemId>, CoreError> {
+    pub fn resolve(
+        &mut self,
+        batch_number: u64,
+        root: Digest,
+        signature: &[u8],
+    ) -> Result<Vec<SystemId>, CoreError> {
         let idx = batch_number
             .checked_sub(1)
             .map(|i| i as usize)
             .filter(|i| *i < self.batches.len())
             .ok_or(CoreError::UnknownBatch(batch_number))?;
-        let sig = Signature::from_raw(signature).map_err(|_| CoreError::BadResolution("malformed signature"))?;
+        let sig = Signature::from_raw(signature)
+            .map_err(|_| CoreError::BadResolution("malformed signature"))?;
         if sig.normalize_s().is_some() {
             return Err(CoreError::BadResolution("high-s signature"));
         }

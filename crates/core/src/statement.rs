@@ -76,7 +76,8 @@ impl Statement {
             u64::from_le_bytes(x)
         };
         let d = |r: core::ops::Range<usize>| {
-            Digest::from_b256(&B256::from_slice(&b[r])).ok_or(CoreError::Malformed("non-canonical root"))
+            Digest::from_b256(&B256::from_slice(&b[r]))
+                .ok_or(CoreError::Malformed("non-canonical root"))
         };
         let s = Statement {
             chain_id: u(0..8),
@@ -91,7 +92,9 @@ impl Statement {
 
     /// Chain id and batch number must be canonical field elements.
     pub fn validate(&self) -> Result<(), CoreError> {
-        if Fp::from_canonical(self.chain_id).is_none() || Fp::from_canonical(self.batch_number).is_none() {
+        if Fp::from_canonical(self.chain_id).is_none()
+            || Fp::from_canonical(self.batch_number).is_none()
+        {
             return Err(CoreError::Malformed("chain id or batch number not below p"));
         }
         Ok(())

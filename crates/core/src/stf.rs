@@ -114,7 +114,8 @@ impl Batch {
         if count > capacity as usize {
             return Err(CoreError::TooManyTransfers { count, capacity });
         }
-        let chain_id = Fp::from_canonical(self.chain_id).ok_or(CoreError::NonCanonical("chain_id"))?;
+        let chain_id =
+            Fp::from_canonical(self.chain_id).ok_or(CoreError::NonCanonical("chain_id"))?;
         let number =
             Fp::from_canonical(self.batch_number).ok_or(CoreError::NonCanonical("batch_number"))?;
         let mut acc = hash_tagged(
@@ -131,11 +132,17 @@ impl Batch {
             ],
         );
         for slot in 0..capacity as usize {
-            let t = self.transfers.get(slot).copied().unwrap_or(Transfer::PADDING);
+            let t = self
+                .transfers
+                .get(slot)
+                .copied()
+                .unwrap_or(Transfer::PADDING);
             let e = t.to_elements().ok_or(CoreError::NonCanonical("amount"))?;
             acc = hash_tagged(
                 Tag::Tx,
-                [acc.0[0], acc.0[1], acc.0[2], acc.0[3], e[0], e[1], e[2], e[3]],
+                [
+                    acc.0[0], acc.0[1], acc.0[2], acc.0[3], e[0], e[1], e[2], e[3],
+                ],
             );
         }
         Ok(acc)
@@ -282,8 +289,16 @@ fn apply_inner(
     // Validate everything against an overlay first, so that a failure changes nothing.
     let mut overlay: BTreeMap<u32, Account> = BTreeMap::new();
     for (slot, t) in batch.transfers.iter().enumerate() {
-        let get = |o: &BTreeMap<u32, Account>, i: u32| o.get(&i).copied().unwrap_or_else(|| tree.account(i));
-        let (s, r) = check_transfer(slot, t, get(&overlay, t.from), get(&overlay, t.to), profile.depth)?;
+        let get = |o: &BTreeMap<u32, Account>, i: u32| {
+            o.get(&i).copied().unwrap_or_else(|| tree.account(i))
+        };
+        let (s, r) = check_transfer(
+            slot,
+            t,
+            get(&overlay, t.from),
+            get(&overlay, t.to),
+            profile.depth,
+        )?;
         overlay.insert(t.from, s);
         overlay.insert(t.to, r);
     }

@@ -35,7 +35,12 @@ pub enum Family {
 
 impl SystemId {
     /// All systems, in id order.
-    pub const ALL: [SystemId; 4] = [SystemId::Halo2, SystemId::Plonky2, SystemId::Stark, SystemId::Tee];
+    pub const ALL: [SystemId; 4] = [
+        SystemId::Halo2,
+        SystemId::Plonky2,
+        SystemId::Stark,
+        SystemId::Tee,
+    ];
 
     /// The lowercase name used on the wire, in JSON and on the command line.
     pub const fn name(self) -> &'static str {

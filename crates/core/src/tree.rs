@@ -189,13 +189,16 @@ mod tests {
     /// Obviously-correct reference: recompute every node from the leaves.
     fn naive_root(depth: u8, accounts: &BTreeMap<u32, Account>) -> Digest {
         let mut level: Vec<Digest> = (0..(1u64 << depth))
-            .map(|i| accounts.get(&(i as u32)).copied().unwrap_or_default().leaf())
+            .map(|i| {
+                accounts
+                    .get(&(i as u32))
+                    .copied()
+                    .unwrap_or_default()
+                    .leaf()
+            })
             .collect();
         while level.len() > 1 {
-            level = level
-                .chunks(2)
-                .map(|c| hash_node(&c[0], &c[1]))
-                .collect();
+            level = level.chunks(2).map(|c| hash_node(&c[0], &c[1])).collect();
         }
         level[0]
     }
@@ -232,14 +235,29 @@ mod tests {
         let mut t = SparseMerkleTree::new(4).unwrap();
         assert!(t.path(16).is_err());
         assert!(t.set(16, Account::default()).is_err());
-        assert!(t.set(15, Account { balance: 1, nonce: 0 }).is_ok());
+        assert!(t
+            .set(
+                15,
+                Account {
+                    balance: 1,
+                    nonce: 0
+                }
+            )
+            .is_ok());
     }
 
     #[test]
     fn resetting_to_default_restores_empty_root() {
         let mut t = SparseMerkleTree::new(20).unwrap();
         let empty = t.root();
-        t.set(12345, Account { balance: 7, nonce: 1 }).unwrap();
+        t.set(
+            12345,
+            Account {
+                balance: 7,
+                nonce: 1,
+            },
+        )
+        .unwrap();
         assert_ne!(t.root(), empty);
         t.set(12345, Account::default()).unwrap();
         assert_eq!(t.root(), empty);

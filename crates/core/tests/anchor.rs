@@ -10,7 +10,11 @@ fn round_trip_and_hash() {
     let a = anchor(Policy::default_tiers(), &SystemId::ALL);
     let back = TrustAnchor::from_json(a.to_json_pretty().as_bytes()).unwrap();
     assert_eq!(back, a);
-    assert_eq!(back.hash(), a.hash(), "pretty and compact JSON have the same canonical hash");
+    assert_eq!(
+        back.hash(),
+        a.hash(),
+        "pretty and compact JSON have the same canonical hash"
+    );
     let mut b = a.clone();
     b.chain_id = 8;
     assert_ne!(b.hash(), a.hash());
@@ -24,21 +28,38 @@ fn strict_parsing() {
     let a = anchor(Policy::default_tiers(), &SystemId::ALL);
     let mut v: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
     v["surprise"] = serde_json::json!(1);
-    assert!(matches!(TrustAnchor::from_json(v.to_string().as_bytes()), Err(CoreError::BadAnchor(_))));
+    assert!(matches!(
+        TrustAnchor::from_json(v.to_string().as_bytes()),
+        Err(CoreError::BadAnchor(_))
+    ));
     // genesis accounts that do not hash to the root
     let mut g = a.clone();
     g.genesis[0].balance += 1;
-    assert!(matches!(TrustAnchor::from_json(g.to_json().as_bytes()), Err(CoreError::BadAnchor(_))));
+    assert!(matches!(
+        TrustAnchor::from_json(g.to_json().as_bytes()),
+        Err(CoreError::BadAnchor(_))
+    ));
     // two keys for one system
     let mut d = a.clone();
     d.systems.push(d.systems[0].clone());
     assert!(d.validate().is_err());
     // a policy whose last tier is bounded
     let mut p = a.clone();
-    p.policy.tiers = vec![Tier { below: Some(5), min_systems: 1, required_families: vec![] }];
+    p.policy.tiers = vec![Tier {
+        below: Some(5),
+        min_systems: 1,
+        required_families: vec![],
+    }];
     assert!(matches!(p.validate(), Err(CoreError::BadPolicy(_))));
     // garbage never panics
-    for junk in [&b""[..], b"{", b"null", b"[]", b"{\"version\":1}", &[0xff; 64]] {
+    for junk in [
+        &b""[..],
+        b"{",
+        b"null",
+        b"[]",
+        b"{\"version\":1}",
+        &[0xff; 64],
+    ] {
         assert!(TrustAnchor::from_json(junk).is_err());
     }
 }

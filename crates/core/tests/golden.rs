@@ -6,7 +6,9 @@
 use multiprover_core::field::{Fp, P};
 use multiprover_core::hash::{hash_tagged, Tag};
 use multiprover_core::poseidon::permute;
-use multiprover_core::{apply_batch, genesis_tree, Batch, GenesisAccount, Profile, SparseMerkleTree, Transfer};
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, GenesisAccount, Profile, SparseMerkleTree, Transfer,
+};
 use serde_json::{json, Value};
 
 fn compute() -> Value {
@@ -33,14 +35,29 @@ fn compute() -> Value {
         .collect();
     let mut batches = Vec::new();
     for profile in [Profile::SMALL, Profile::DEFAULT] {
-        let genesis: Vec<GenesisAccount> = (1..=4).map(|i| GenesisAccount { index: i, balance: 1_000_000 }).collect();
+        let genesis: Vec<GenesisAccount> = (1..=4)
+            .map(|i| GenesisAccount {
+                index: i,
+                balance: 1_000_000,
+            })
+            .collect();
         let mut state = genesis_tree(profile.depth, &genesis).unwrap();
         let batch = Batch {
             chain_id: 7,
             batch_number: 1,
             transfers: vec![
-                Transfer { from: 1, to: 2, amount: 100, nonce: 0 },
-                Transfer { from: 3, to: 4, amount: 5, nonce: 0 },
+                Transfer {
+                    from: 1,
+                    to: 2,
+                    amount: 100,
+                    nonce: 0,
+                },
+                Transfer {
+                    from: 3,
+                    to: 4,
+                    amount: 5,
+                    nonce: 0,
+                },
             ],
         };
         let w = apply_batch(&mut state, &batch, profile).unwrap();
@@ -64,13 +81,21 @@ fn compute() -> Value {
 
 #[test]
 fn golden_vectors_are_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/golden/core.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/golden/core.json"
+    );
     let now = compute();
     if std::env::var_os("MULTIPROVER_REGEN_GOLDEN").is_some() {
         std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
         std::fs::write(path, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
     }
-    let committed: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("golden file missing; regenerate it"))
-        .unwrap();
-    assert_eq!(committed, now, "golden vectors are stale (or the spec changed): see the doc comment");
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(path).expect("golden file missing; regenerate it"),
+    )
+    .unwrap();
+    assert_eq!(
+        committed, now,
+        "golden vectors are stale (or the spec changed): see the doc comment"
+    );
 }

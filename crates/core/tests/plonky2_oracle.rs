@@ -57,7 +57,10 @@ fn tagged_hash_matches_plonky2() {
         s[..8].copy_from_slice(&a);
         let h: HashOut<G> = PoseidonHash::hash_no_pad(&a.map(G::from_canonical_u64));
         let ours0 = ours(s);
-        assert_eq!(h.elements.map(|e| e.to_canonical_u64()), [ours0[0], ours0[1], ours0[2], ours0[3]]);
+        assert_eq!(
+            h.elements.map(|e| e.to_canonical_u64()),
+            [ours0[0], ours0[1], ours0[2], ours0[3]]
+        );
     }
 }
 
@@ -81,7 +84,10 @@ fn tree_roots_match_plonky2() {
         }
         for _ in 0..10 {
             let i: u32 = rng.gen_range(0..(1 << depth));
-            let a = Account { balance: rng.gen_range(0..1 << 60), nonce: rng.gen_range(0..1000) };
+            let a = Account {
+                balance: rng.gen_range(0..1 << 60),
+                nonce: rng.gen_range(0..1000),
+            };
             tree.set(i, a).unwrap();
             leaves[i as usize] = oracle_tagged(1, [a.balance, a.nonce, 0, 0, 0, 0, 0, 0]);
         }

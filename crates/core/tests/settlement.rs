@@ -45,7 +45,11 @@ struct Chain {
 impl Chain {
     fn new(a: TrustAnchor) -> Chain {
         let state = genesis_tree(a.profile.depth, &a.genesis).unwrap();
-        Chain { s: Settlement::new(a).unwrap(), state, stmts: vec![] }
+        Chain {
+            s: Settlement::new(a).unwrap(),
+            state,
+            stmts: vec![],
+        }
     }
     /// Propose the next batch with one transfer of `amount`; returns its honest statement.
     fn propose(&mut self, amount: u64) -> Statement {
@@ -54,7 +58,12 @@ impl Chain {
         let batch = Batch {
             chain_id: self.s.anchor().chain_id,
             batch_number: n,
-            transfers: vec![Transfer { from, to: 3, amount, nonce: self.state.account(from).nonce as u32 }],
+            transfers: vec![Transfer {
+                from,
+                to: 3,
+                amount,
+                nonce: self.state.account(from).nonce as u32,
+            }],
         };
         let w = apply_batch(&mut self.state, &batch, self.s.anchor().profile).unwrap();
         self.s.propose(batch, w.statement.post_root).unwrap();
@@ -71,7 +80,14 @@ impl Chain {
 }
 
 fn one_tier(min: u8, families: Vec<Family>) -> Policy {
-    Policy { tiers: vec![Tier { below: None, min_systems: min, required_families: families }], quarantined: vec![] }
+    Policy {
+        tiers: vec![Tier {
+            below: None,
+            min_systems: min,
+            required_families: families,
+        }],
+        quarantined: vec![],
+    }
 }
 
 fn inflated(st: Statement) -> Statement {
@@ -82,10 +98,18 @@ fn inflated(st: Statement) -> Statement {
 
 #[test]
 fn two_of_three_finalizes_with_one_system_silent() {
-    let mut c = Chain::new(anchor(one_tier(2, vec![Family::Zk]), &[SystemId::Plonky2, SystemId::Stark, SystemId::Tee]));
+    let mut c = Chain::new(anchor(
+        one_tier(2, vec![Family::Zk]),
+        &[SystemId::Plonky2, SystemId::Stark, SystemId::Tee],
+    ));
     let st = c.propose(10);
     match c.prove(st, SystemId::Tee).unwrap() {
-        Decision::Pending { missing, have, need, missing_families } => {
+        Decision::Pending {
+            missing,
+            have,
+            need,
+            missing_families,
+        } => {
             assert_eq!(missing, vec![SystemId::Plonky2, SystemId::Stark]);
             assert_eq!((have, need), (1, 2));
             assert_eq!(missing_families, vec![Family::Zk]);
@@ -100,7 +124,10 @@ fn two_of_three_finalizes_with_one_system_silent() {
 
 #[test]
 fn the_same_system_twice_is_not_two_systems() {
-    let mut c = Chain::new(anchor(one_tier(2, vec![]), &[SystemId::Plonky2, SystemId::Stark]));
+    let mut c = Chain::new(anchor(
+        one_tier(2, vec![]),
+        &[SystemId::Plonky2, SystemId::Stark],
+    ));
     let st = c.propose(10);
     c.prove(st, SystemId::Plonky2).unwrap();
     assert!(!c.prove(st, SystemId::Plonky2).unwrap().is_final());
@@ -113,7 +140,10 @@ fn required_family_blocks_finality_until_present() {
     let st = c.propose(10);
     c.prove(st, SystemId::Plonky2).unwrap();
     let d = c.prove(st, SystemId::Stark).unwrap();
-    assert!(matches!(d, Decision::Pending { ref missing_families, .. } if missing_families == &vec![Family::Tee]), "{d:?}");
+    assert!(
+        matches!(d, Decision::Pending { ref missing_families, .. } if missing_families == &vec![Family::Tee]),
+        "{d:?}"
+    );
     assert!(c.prove(st, SystemId::Tee).unwrap().is_final());
 }
 
@@ -128,7 +158,17 @@ fn tier_escalates_with_value_at_risk() {
     let mid = c.propose(1_000_000);
     c.prove(mid, SystemId::Tee).unwrap();
     let d = c.prove(mid, SystemId::Halo2).unwrap();
-    assert!(matches!(d, Decision::Pending { need: 3, have: 2, .. }), "{d:?}");
+    assert!(
+        matches!(
+            d,
+            Decision::Pending {
+                need: 3,
+                have: 2,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
     assert!(c.prove(mid, SystemId::Stark).unwrap().is_final());
     // above: all four
     let big = c.propose(5_000_000_000);
@@ -146,9 +186,16 @@ fn finality_is_chained_in_order() {
     let a = c.propose(1);
     let b = c.propose(2);
     assert!(c.prove(b, SystemId::Stark).unwrap().is_final());
-    assert_eq!(c.status(2), BatchStatus::Pending, "batch 2 cannot be final before batch 1");
+    assert_eq!(
+        c.status(2),
+        BatchStatus::Pending,
+        "batch 2 cannot be final before batch 1"
+    );
     c.prove(a, SystemId::Stark).unwrap();
-    assert_eq!((c.status(1), c.status(2)), (BatchStatus::Final, BatchStatus::Final));
+    assert_eq!(
+        (c.status(1), c.status(2)),
+        (BatchStatus::Final, BatchStatus::Final)
+    );
 }
 
 #[test]
@@ -161,8 +208,12 @@ fn conflict_halts_and_nothing_finalizes_on_top() {
     match d {
         Decision::Conflict { roots } => {
             assert_eq!(roots.len(), 2);
-            assert!(roots.iter().any(|(r, s)| *r == a.post_root && s == &vec![SystemId::Plonky2]));
-            assert!(roots.iter().any(|(r, s)| *r == inflated(a).post_root && s == &vec![SystemId::Halo2]));
+            assert!(roots
+                .iter()
+                .any(|(r, s)| *r == a.post_root && s == &vec![SystemId::Plonky2]));
+            assert!(roots
+                .iter()
+                .any(|(r, s)| *r == inflated(a).post_root && s == &vec![SystemId::Halo2]));
         }
         d => panic!("expected conflict, got {d:?}"),
     }
@@ -192,37 +243,58 @@ fn council_can_only_pick_a_proven_root_and_quarantines_the_other_side() {
     // an unproven root is refused even when the council signs it
     let other = Digest::from_u64s([9, 9, 9, 9]).unwrap();
     let sig = sign(&key, resolution_digest(7, 1, &other));
-    assert_eq!(c.s.resolve(1, other, &sig), Err(CoreError::UnprovenRoot(other)));
+    assert_eq!(
+        c.s.resolve(1, other, &sig),
+        Err(CoreError::UnprovenRoot(other))
+    );
     // a proven root signed by someone else is refused
     let mallory = k256::ecdsa::SigningKey::from_slice(&[0x13; 32]).unwrap();
     let sig = sign(&mallory, resolution_digest(7, 1, &a.post_root));
-    assert!(matches!(c.s.resolve(1, a.post_root, &sig), Err(CoreError::BadResolution(_))));
+    assert!(matches!(
+        c.s.resolve(1, a.post_root, &sig),
+        Err(CoreError::BadResolution(_))
+    ));
     // a council signature for another batch or root does not transfer
     let sig_b2 = sign(&key, resolution_digest(7, 2, &a.post_root));
-    assert!(matches!(c.s.resolve(1, a.post_root, &sig_b2), Err(CoreError::BadResolution(_))));
+    assert!(matches!(
+        c.s.resolve(1, a.post_root, &sig_b2),
+        Err(CoreError::BadResolution(_))
+    ));
     // garbage signature bytes are an error, not a panic
     assert!(c.s.resolve(1, a.post_root, &[0u8; 3]).is_err());
     assert_eq!(c.status(1), BatchStatus::Halted);
     // the council picks the honest root: halo2 is quarantined, the batch is final
     let sig = sign(&key, resolution_digest(7, 1, &a.post_root));
-    assert_eq!(c.s.resolve(1, a.post_root, &sig).unwrap(), vec![SystemId::Halo2]);
+    assert_eq!(
+        c.s.resolve(1, a.post_root, &sig).unwrap(),
+        vec![SystemId::Halo2]
+    );
     assert_eq!(c.status(1), BatchStatus::Final);
     assert_eq!(c.s.batch(1).unwrap().final_root, Some(a.post_root));
     assert!(c.s.policy().quarantined.contains(&SystemId::Halo2));
     // a quarantined system's proofs are refused from now on
-    assert_eq!(c.prove(b, SystemId::Halo2), Err(CoreError::Quarantined(SystemId::Halo2)));
+    assert_eq!(
+        c.prove(b, SystemId::Halo2),
+        Err(CoreError::Quarantined(SystemId::Halo2))
+    );
     // and the chain goes on
     c.prove(b, SystemId::Stark).unwrap();
     assert!(c.prove(b, SystemId::Tee).unwrap().is_final());
     assert_eq!(c.s.finalized(), (2, b.post_root));
     // resolving a batch that is not halted is refused
     let sig = sign(&key, resolution_digest(7, 2, &b.post_root));
-    assert!(matches!(c.s.resolve(2, b.post_root, &sig), Err(CoreError::BadResolution(_))));
+    assert!(matches!(
+        c.s.resolve(2, b.post_root, &sig),
+        Err(CoreError::BadResolution(_))
+    ));
 }
 
 #[test]
 fn resolving_to_the_other_root_drops_proposals_built_on_the_discarded_one() {
-    let mut c = Chain::new(anchor(one_tier(1, vec![]), &[SystemId::Plonky2, SystemId::Stark]));
+    let mut c = Chain::new(anchor(
+        one_tier(1, vec![]),
+        &[SystemId::Plonky2, SystemId::Stark],
+    ));
     let a = c.propose(10);
     c.propose(20);
     c.prove(a, SystemId::Plonky2).unwrap();
@@ -232,14 +304,27 @@ fn resolving_to_the_other_root_drops_proposals_built_on_the_discarded_one() {
     assert_eq!(c.status(1), BatchStatus::Final, "finality is monotone");
     assert!(c.s.batch(1).unwrap().conflict_after_final);
 
-    let mut c = Chain::new(anchor(one_tier(2, vec![]), &[SystemId::Plonky2, SystemId::Stark]));
+    let mut c = Chain::new(anchor(
+        one_tier(2, vec![]),
+        &[SystemId::Plonky2, SystemId::Stark],
+    ));
     let a = c.propose(10);
     c.propose(20);
     c.prove(a, SystemId::Plonky2).unwrap();
     c.prove(inflated(a), SystemId::Stark).unwrap();
-    let sig = sign(&council_key(), resolution_digest(7, 1, &inflated(a).post_root));
-    assert_eq!(c.s.resolve(1, inflated(a).post_root, &sig).unwrap(), vec![SystemId::Plonky2]);
-    assert_eq!(c.s.batches().len(), 1, "batch 2 was built on the discarded root");
+    let sig = sign(
+        &council_key(),
+        resolution_digest(7, 1, &inflated(a).post_root),
+    );
+    assert_eq!(
+        c.s.resolve(1, inflated(a).post_root, &sig).unwrap(),
+        vec![SystemId::Plonky2]
+    );
+    assert_eq!(
+        c.s.batches().len(),
+        1,
+        "batch 2 was built on the discarded root"
+    );
     assert_eq!(c.s.head_root(), inflated(a).post_root);
 }
 
@@ -251,23 +336,41 @@ fn replayed_envelopes_are_rejected() {
     // batch 1's statement relabelled as batch 2: the pre root and batch hash do not match
     let mut replay = a;
     replay.batch_number = 2;
-    assert!(matches!(c.prove(replay, SystemId::Stark), Err(CoreError::StatementMismatch { batch: 2, .. })));
+    assert!(matches!(
+        c.prove(replay, SystemId::Stark),
+        Err(CoreError::StatementMismatch { batch: 2, .. })
+    ));
     // batch 1's proof carried under batch 2's statement: the proof does not verify
     let mut e = envelope(c.s.anchor(), SystemId::Stark, b);
     e.proof = keccak_statement(&a);
-    assert!(matches!(c.s.submit(&e, &Mock), Err(CoreError::ProofRejected { .. })));
+    assert!(matches!(
+        c.s.submit(&e, &Mock),
+        Err(CoreError::ProofRejected { .. })
+    ));
     // another chain
     let mut other_chain = a;
     other_chain.chain_id = 8;
-    assert_eq!(c.prove(other_chain, SystemId::Stark), Err(CoreError::WrongChain { expected: 7, got: 8 }));
+    assert_eq!(
+        c.prove(other_chain, SystemId::Stark),
+        Err(CoreError::WrongChain {
+            expected: 7,
+            got: 8
+        })
+    );
     // an unknown batch
     let mut future = a;
     future.batch_number = 3;
-    assert_eq!(c.prove(future, SystemId::Stark), Err(CoreError::UnknownBatch(3)));
+    assert_eq!(
+        c.prove(future, SystemId::Stark),
+        Err(CoreError::UnknownBatch(3))
+    );
     // a wrong verifying key id
     let mut e = envelope(c.s.anchor(), SystemId::Stark, a);
     e.vk_id = multiprover_core::B256::repeat_byte(0xee);
-    assert!(matches!(c.s.submit(&e, &Mock), Err(CoreError::WrongVerifyingKey { .. })));
+    assert!(matches!(
+        c.s.submit(&e, &Mock),
+        Err(CoreError::WrongVerifyingKey { .. })
+    ));
     // nothing was recorded by any of this
     assert!(c.s.batch(1).unwrap().proofs.is_empty());
     assert!(c.s.batch(2).unwrap().proofs.is_empty());
@@ -276,12 +379,36 @@ fn replayed_envelopes_are_rejected() {
 #[test]
 fn proposals_must_extend_the_chain() {
     let mut c = Chain::new(anchor(one_tier(1, vec![]), &[SystemId::Stark]));
-    let batch = Batch { chain_id: 7, batch_number: 2, transfers: vec![] };
-    assert_eq!(c.s.propose(batch, Digest::ZERO).unwrap_err(), CoreError::NotNext { expected: 1, got: 2 });
-    let batch = Batch { chain_id: 9, batch_number: 1, transfers: vec![] };
-    assert!(matches!(c.s.propose(batch, Digest::ZERO), Err(CoreError::WrongChain { .. })));
-    let too_many = Batch { chain_id: 7, batch_number: 1, transfers: vec![Transfer::default(); 3] };
-    assert!(matches!(c.s.propose(too_many, Digest::ZERO), Err(CoreError::TooManyTransfers { .. })));
+    let batch = Batch {
+        chain_id: 7,
+        batch_number: 2,
+        transfers: vec![],
+    };
+    assert_eq!(
+        c.s.propose(batch, Digest::ZERO).unwrap_err(),
+        CoreError::NotNext {
+            expected: 1,
+            got: 2
+        }
+    );
+    let batch = Batch {
+        chain_id: 9,
+        batch_number: 1,
+        transfers: vec![],
+    };
+    assert!(matches!(
+        c.s.propose(batch, Digest::ZERO),
+        Err(CoreError::WrongChain { .. })
+    ));
+    let too_many = Batch {
+        chain_id: 7,
+        batch_number: 1,
+        transfers: vec![Transfer::default(); 3],
+    };
+    assert!(matches!(
+        c.s.propose(too_many, Digest::ZERO),
+        Err(CoreError::TooManyTransfers { .. })
+    ));
     let a = c.propose(5);
     assert_eq!(c.s.batch(1).unwrap().pre_root, c.s.anchor().genesis_root);
     c.propose(6);

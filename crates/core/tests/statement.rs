@@ -52,7 +52,10 @@ fn byte_encodings() {
     assert_eq!(&s.pre_root.to_b256()[..8], &1u64.to_le_bytes());
     assert_eq!(&s.pre_root.to_b256()[24..], &4u64.to_le_bytes());
     let pi = s.public_inputs_u64();
-    assert_eq!(pi, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0xffff_ffff_0000_0000]);
+    assert_eq!(
+        pi,
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0xffff_ffff_0000_0000]
+    );
     // non-canonical chain id
     let mut bad = b;
     bad[..8].copy_from_slice(&u64::MAX.to_le_bytes());
@@ -60,7 +63,10 @@ fn byte_encodings() {
     assert!(Statement::from_bytes(&b[..100]).is_err());
     // JSON uses 0x-prefixed 32-byte hex roots
     let j = serde_json::to_value(s).unwrap();
-    assert_eq!(j["pre_root"], serde_json::json!(format!("{}", s.pre_root.to_b256())));
+    assert_eq!(
+        j["pre_root"],
+        serde_json::json!(format!("{}", s.pre_root.to_b256()))
+    );
     let back: Statement = serde_json::from_value(j).unwrap();
     assert_eq!(back, s);
 }

@@ -2,15 +2,23 @@
 //! witnesses are consistent.
 
 use multiprover_core::stf::BALANCE_BOUND;
-use multiprover_core::{apply_batch, genesis_tree, Batch, CoreError, GenesisAccount, Profile, Transfer};
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, CoreError, GenesisAccount, Profile, Transfer,
+};
 use proptest::prelude::*;
 
 fn state() -> multiprover_core::SparseMerkleTree {
     genesis_tree(
         8,
         &[
-            GenesisAccount { index: 1, balance: 100 },
-            GenesisAccount { index: 2, balance: BALANCE_BOUND - 10 },
+            GenesisAccount {
+                index: 1,
+                balance: 100,
+            },
+            GenesisAccount {
+                index: 2,
+                balance: BALANCE_BOUND - 10,
+            },
         ],
     )
     .unwrap()
@@ -19,7 +27,18 @@ fn state() -> multiprover_core::SparseMerkleTree {
 fn run(transfers: Vec<Transfer>) -> Result<(), CoreError> {
     let mut s = state();
     let before = s.root();
-    let r = apply_batch(&mut s, &Batch { chain_id: 7, batch_number: 1, transfers }, Profile { depth: 8, capacity: 4 });
+    let r = apply_batch(
+        &mut s,
+        &Batch {
+            chain_id: 7,
+            batch_number: 1,
+            transfers,
+        },
+        Profile {
+            depth: 8,
+            capacity: 4,
+        },
+    );
     if r.is_err() {
         assert_eq!(s.root(), before, "a failed batch must change nothing");
     }
@@ -27,33 +46,119 @@ fn run(transfers: Vec<Transfer>) -> Result<(), CoreError> {
 }
 
 fn t(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer { from, to, amount, nonce }
+    Transfer {
+        from,
+        to,
+        amount,
+        nonce,
+    }
 }
 
 #[test]
 fn each_rule_has_its_error() {
-    assert_eq!(run(vec![t(1, 1, 1, 0)]), Err(CoreError::SelfTransfer { transfer: 0, account: 1 }));
-    assert_eq!(run(vec![t(1, 256, 1, 0)]), Err(CoreError::AccountOutOfRange { transfer: 0, account: 256, depth: 8 }));
-    assert_eq!(run(vec![t(300, 1, 0, 0)]), Err(CoreError::AccountOutOfRange { transfer: 0, account: 300, depth: 8 }));
-    assert_eq!(run(vec![t(1, 3, 1, 1)]), Err(CoreError::BadNonce { transfer: 0, expected: 0, got: 1 }));
-    assert_eq!(run(vec![t(1, 3, 101, 0)]), Err(CoreError::InsufficientBalance { transfer: 0, balance: 100, amount: 101 }));
-    assert_eq!(run(vec![t(1, 2, 10, 0)]), Err(CoreError::BalanceOverflow { transfer: 0, balance: BALANCE_BOUND - 10, amount: 10 }));
+    assert_eq!(
+        run(vec![t(1, 1, 1, 0)]),
+        Err(CoreError::SelfTransfer {
+            transfer: 0,
+            account: 1
+        })
+    );
+    assert_eq!(
+        run(vec![t(1, 256, 1, 0)]),
+        Err(CoreError::AccountOutOfRange {
+            transfer: 0,
+            account: 256,
+            depth: 8
+        })
+    );
+    assert_eq!(
+        run(vec![t(300, 1, 0, 0)]),
+        Err(CoreError::AccountOutOfRange {
+            transfer: 0,
+            account: 300,
+            depth: 8
+        })
+    );
+    assert_eq!(
+        run(vec![t(1, 3, 1, 1)]),
+        Err(CoreError::BadNonce {
+            transfer: 0,
+            expected: 0,
+            got: 1
+        })
+    );
+    assert_eq!(
+        run(vec![t(1, 3, 101, 0)]),
+        Err(CoreError::InsufficientBalance {
+            transfer: 0,
+            balance: 100,
+            amount: 101
+        })
+    );
+    assert_eq!(
+        run(vec![t(1, 2, 10, 0)]),
+        Err(CoreError::BalanceOverflow {
+            transfer: 0,
+            balance: BALANCE_BOUND - 10,
+            amount: 10
+        })
+    );
     assert_eq!(run(vec![t(1, 2, 9, 0)]), Ok(()));
-    assert_eq!(run(vec![t(1, 3, 0, 0); 5]), Err(CoreError::TooManyTransfers { count: 5, capacity: 4 }));
-    assert!(matches!(run(vec![t(1, 3, u64::MAX, 0)]), Err(CoreError::NonCanonical("amount"))));
+    assert_eq!(
+        run(vec![t(1, 3, 0, 0); 5]),
+        Err(CoreError::TooManyTransfers {
+            count: 5,
+            capacity: 4
+        })
+    );
+    assert!(matches!(
+        run(vec![t(1, 3, u64::MAX, 0)]),
+        Err(CoreError::NonCanonical("amount"))
+    ));
     // rules apply in order: the second transfer sees the first one's effect
-    assert_eq!(run(vec![t(1, 3, 60, 0), t(1, 3, 60, 1)]), Err(CoreError::InsufficientBalance { transfer: 1, balance: 40, amount: 60 }));
-    assert_eq!(run(vec![t(1, 3, 60, 0), t(1, 3, 40, 0)]), Err(CoreError::BadNonce { transfer: 1, expected: 1, got: 0 }));
+    assert_eq!(
+        run(vec![t(1, 3, 60, 0), t(1, 3, 60, 1)]),
+        Err(CoreError::InsufficientBalance {
+            transfer: 1,
+            balance: 40,
+            amount: 60
+        })
+    );
+    assert_eq!(
+        run(vec![t(1, 3, 60, 0), t(1, 3, 40, 0)]),
+        Err(CoreError::BadNonce {
+            transfer: 1,
+            expected: 1,
+            got: 0
+        })
+    );
     assert_eq!(run(vec![t(1, 3, 60, 0), t(3, 4, 60, 0)]), Ok(()));
     // messages name the transfer and the rule
-    let msg = run(vec![t(1, 3, 1, 0), t(1, 3, 1, 0)]).unwrap_err().to_string();
-    assert!(msg.contains("transfer #1") && msg.contains("nonce == nonce(from)"), "{msg}");
+    let msg = run(vec![t(1, 3, 1, 0), t(1, 3, 1, 0)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("transfer #1") && msg.contains("nonce == nonce(from)"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn padding_and_effects() {
     let mut s = state();
-    let w = apply_batch(&mut s, &Batch { chain_id: 7, batch_number: 1, transfers: vec![t(1, 5, 30, 0)] }, Profile { depth: 8, capacity: 3 }).unwrap();
+    let w = apply_batch(
+        &mut s,
+        &Batch {
+            chain_id: 7,
+            batch_number: 1,
+            transfers: vec![t(1, 5, 30, 0)],
+        },
+        Profile {
+            depth: 8,
+            capacity: 3,
+        },
+    )
+    .unwrap();
     assert_eq!(w.slots.len(), 3);
     assert!(w.slots[0].active && !w.slots[1].active && !w.slots[2].active);
     assert_eq!(s.account(1).balance, 70);

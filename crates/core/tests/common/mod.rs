@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
-use multiprover_core::{genesis_tree, Address, GenesisAccount, Policy, Profile, SystemId, SystemKey, B256};
+use multiprover_core::{
+    genesis_tree, Address, GenesisAccount, Policy, Profile, SystemId, SystemKey, B256,
+};
 
 pub fn council_key() -> k256::ecdsa::SigningKey {
     k256::ecdsa::SigningKey::from_slice(&[0x42; 32]).unwrap()
@@ -22,7 +24,12 @@ pub fn sign(key: &k256::ecdsa::SigningKey, digest: B256) -> [u8; 65] {
 
 pub fn anchor(policy: Policy, systems: &[SystemId]) -> TrustAnchor {
     let profile = Profile::SMALL;
-    let genesis: Vec<GenesisAccount> = (1..=4).map(|i| GenesisAccount { index: i, balance: 10_000_000_000 }).collect();
+    let genesis: Vec<GenesisAccount> = (1..=4)
+        .map(|i| GenesisAccount {
+            index: i,
+            balance: 10_000_000_000,
+        })
+        .collect();
     let tree = genesis_tree(profile.depth, &genesis).unwrap();
     TrustAnchor {
         version: ANCHOR_VERSION,
@@ -33,7 +40,11 @@ pub fn anchor(policy: Policy, systems: &[SystemId]) -> TrustAnchor {
         policy,
         systems: systems
             .iter()
-            .map(|s| SystemKey { system: *s, vk_id: B256::repeat_byte(*s as u8), key: Default::default() })
+            .map(|s| SystemKey {
+                system: *s,
+                vk_id: B256::repeat_byte(*s as u8),
+                key: Default::default(),
+            })
             .collect(),
         tee: TeeRegistry::default(),
         council: address_of(&council_key()),

@@ -1,0 +1,273 @@
+//! HTTP routes.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use multiprover_core::settlement::{BatchStatus, ProofVerifier};
+use multiprover_core::{Batch, CoreError, Envelope, SystemId};
+use multiprover_verifier::{BatchRecord, HexBytes};
+use serde::Deserialize;
+use serde_json::json;
+use tower_http::cors::CorsLayer;
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::error::Error;
+use crate::state::{BatchSummary, NodeState};
+use crate::store::StoredEnvelope;
+
+/// Largest envelope body accepted.
+pub const MAX_ENVELOPE_BODY: usize = 4 * 1024 * 1024;
+/// Largest batch body accepted.
+pub const MAX_BATCH_BODY: usize = 1024 * 1024;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) node: Arc<Mutex<NodeState>>,
+    pub(crate) verifier: Arc<dyn ProofVerifier + Send + Sync>,
+    pub(crate) anchor_json: Arc<String>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppState")
+    }
+}
+
+fn err(status: StatusCode, msg: impl std::fmt::Display) -> Response {
+    (status, Json(json!({"error": msg.to_string()}))).into_response()
+}
+
+fn core_status(e: &CoreError) -> StatusCode {
+    match e {
+        CoreError::NotNext { .. } => StatusCode::CONFLICT,
+        CoreError::UnknownBatch(_) => StatusCode::NOT_FOUND,
+        CoreError::Quarantined(_) => StatusCode::CONFLICT,
+        CoreError::Malformed(_)
+        | CoreError::TooLarge { .. }
+        | CoreError::UnsupportedVersion(_)
+        | CoreError::UnknownSystem(_) => StatusCode::BAD_REQUEST,
+        CoreError::ProofRejected { .. }
+        | CoreError::StatementMismatch { .. }
+        | CoreError::WrongChain { .. }
+        | CoreError::SystemNotConfigured(_)
+        | CoreError::WrongVerifyingKey { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+fn error_response(e: Error) -> Response {
+    match e {
+        Error::Core(c) => err(core_status(&c), c),
+        other => err(StatusCode::INTERNAL_SERVER_ERROR, other),
+    }
+}
+
+fn lock(s: &AppState) -> std::sync::MutexGuard<'_, NodeState> {
+    // A panic while holding the lock cannot leave half-written state (memory changes only
+    // after the store commits), so a poisoned lock is safe to keep using.
+    s.node.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+async fn propose(State(s): State<AppState>, body: Bytes) -> Response {
+    let v: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return err(StatusCode::BAD_REQUEST, format!("body is not JSON: {e}")),
+    };
+    let explicit = v.get("batch_number").is_some();
+    let mut v = v;
+    if let (false, Some(obj)) = (explicit, v.as_object_mut()) {
+        obj.insert("batch_number".into(), json!(0));
+    }
+    let batch: Batch = match serde_json::from_value(v) {
+        Ok(b) => b,
+        Err(e) => return err(StatusCode::BAD_REQUEST, format!("not a batch: {e}")),
+    };
+    let node = s.node.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        node.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .propose(batch, explicit)
+    })
+    .await;
+    match r {
+        Ok(Ok(st)) => {
+            Json(json!({"batch_number": st.batch_number, "statement": st})).into_response()
+        }
+        Ok(Err(e)) => error_response(e),
+        Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct WorkQuery {
+    system: String,
+}
+
+async fn work(State(s): State<AppState>, Query(q): Query<WorkQuery>) -> Response {
+    let Ok(system) = q.system.parse::<SystemId>() else {
+        return err(
+            StatusCode::BAD_REQUEST,
+            "unknown system (halo2, plonky2, stark, tee)",
+        );
+    };
+    match lock(&s).work(system) {
+        Some(item) => Json(item).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+async fn submit(State(s): State<AppState>, body: Bytes) -> Response {
+    let env = match Envelope::from_bytes(&body) {
+        Ok(e) => e,
+        Err(e) => return err(StatusCode::BAD_REQUEST, e),
+    };
+    // Cheap checks under the lock, the proof verification outside it (it can take a second),
+    // then record under the lock.
+    let (idx, anchor) = {
+        let n = lock(&s);
+        match n.settlement.check_envelope(&env) {
+            Ok(i) => (i, n.settlement.anchor().clone()),
+            Err(e) => return err(core_status(&e), e),
+        }
+    };
+    let verifier = s.verifier.clone();
+    let env2 = env.clone();
+    let verdict = tokio::task::spawn_blocking(move || verifier.verify(&anchor, &env2)).await;
+    match verdict {
+        Ok(Ok(())) => {}
+        Ok(Err(reason)) => {
+            return err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                CoreError::ProofRejected {
+                    system: env.system,
+                    reason,
+                },
+            )
+        }
+        Err(e) => return err(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+    let node = s.node.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        let mut n = node.lock().unwrap_or_else(|p| p.into_inner());
+        // The chain may have changed while verifying (a resolution); check again.
+        n.settlement.check_envelope(&env).map_err(Error::Core)?;
+        let stored = StoredEnvelope {
+            batch_number: env.statement.batch_number,
+            system: env.system,
+            post_root: env.statement.post_root,
+            bytes: env.to_bytes(),
+        };
+        n.record(idx, stored)?;
+        let b = &n.settlement.batches()[idx];
+        Ok::<_, Error>(json!({"batch_number": b.batch.batch_number, "system": env.system, "decision": b.decision, "status": b.status}))
+    })
+    .await;
+    match r {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => error_response(e),
+        Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+async fn batches(State(s): State<AppState>) -> Response {
+    let n = lock(&s);
+    let list: Vec<BatchSummary> = n
+        .settlement
+        .batches()
+        .iter()
+        .map(BatchSummary::of)
+        .collect();
+    Json(list).into_response()
+}
+
+async fn record(State(s): State<AppState>, Path(num): Path<String>) -> Response {
+    let Ok(num) = num.parse::<u64>() else {
+        return err(StatusCode::BAD_REQUEST, "batch number must be an integer");
+    };
+    let n = lock(&s);
+    let Some(b) = n.settlement.batch(num) else {
+        return err(StatusCode::NOT_FOUND, format!("unknown batch {num}"));
+    };
+    let envelopes = match n.store.envelopes_of(num) {
+        Ok(v) => v.into_iter().map(HexBytes).collect(),
+        Err(e) => return err(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    let rec = BatchRecord {
+        batch: b.batch.clone(),
+        claimed_post_root: b.claimed_post_root,
+        envelopes,
+    };
+    ([(header::CONTENT_TYPE, "application/json")], rec.to_json()).into_response()
+}
+
+async fn anchor(State(s): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        s.anchor_json.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+async fn status(State(s): State<AppState>) -> Response {
+    let n = lock(&s);
+    let st = &n.settlement;
+    let (final_batch, final_root) = st.finalized();
+    let mut per_system = serde_json::Map::new();
+    for sys in SystemId::ALL {
+        let c = st
+            .batches()
+            .iter()
+            .filter(|b| b.proofs.iter().any(|(x, _)| *x == sys))
+            .count();
+        per_system.insert(sys.name().into(), json!(c));
+    }
+    Json(json!({
+        "chain_id": st.anchor().chain_id,
+        "anchor_hash": st.anchor().hash(),
+        "head": st.batches().len(),
+        "final_batch": final_batch,
+        "final_root": final_root,
+        "conflicts": st.batches().iter().filter(|b| b.status == BatchStatus::Halted).map(|b| b.batch.batch_number).collect::<Vec<_>>(),
+        "quarantined": st.policy().quarantined,
+        "proofs_per_system": per_system,
+    }))
+    .into_response()
+}
+
+/// The router.
+pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router {
+    let api = Router::new()
+        .route(
+            "/api/batches",
+            post(propose)
+                .layer(DefaultBodyLimit::max(MAX_BATCH_BODY))
+                .get(batches),
+        )
+        .route("/api/batches/{n}", get(record))
+        .route("/api/work", get(work))
+        .route(
+            "/api/envelopes",
+            post(submit).layer(DefaultBodyLimit::max(MAX_ENVELOPE_BODY)),
+        )
+        .route("/api/anchor", get(anchor))
+        .route("/api/status", get(status))
+        .with_state(state);
+    let app = match static_dir {
+        Some(dir) => api.fallback_service(ServeDir::new(dir)),
+        None => api,
+    };
+    app.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(30),
+    ))
+    .layer(tower::limit::ConcurrencyLimitLayer::new(256))
+    .layer(CorsLayer::permissive())
+}

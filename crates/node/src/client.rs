@@ -1,0 +1,152 @@
+//! A small blocking client of the node's HTTP API, for workers, the devnet and tests.
+
+use std::time::Duration;
+
+use multiprover_core::{Batch, Statement, SystemId, TrustAnchor};
+use multiprover_verifier::BatchRecord;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::state::{BatchSummary, WorkItem};
+
+/// Answer to a proposal.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ProposeResponse {
+    /// The batch number given.
+    pub batch_number: u64,
+    /// The statement the node computed.
+    pub statement: Statement,
+}
+
+/// Answer to a submission.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SubmitResponse {
+    /// Batch number.
+    pub batch_number: u64,
+    /// System.
+    pub system: SystemId,
+    /// The batch's decision afterwards.
+    pub decision: multiprover_core::Decision,
+}
+
+/// The client.
+#[derive(Clone, Debug)]
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+fn http_error(e: ureq::Error) -> Error {
+    match e {
+        ureq::Error::Status(status, resp) => {
+            let body = resp.into_string().unwrap_or_default();
+            let message = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|m| m.as_str()).map(str::to_string))
+                .unwrap_or(body);
+            Error::Http { status, message }
+        }
+        other => Error::Transport(other.to_string()),
+    }
+}
+
+fn parse<T: DeserializeOwned>(r: ureq::Response) -> Result<T, Error> {
+    let s = r
+        .into_string()
+        .map_err(|e| Error::Transport(e.to_string()))?;
+    serde_json::from_str(&s).map_err(|e| Error::Transport(format!("bad JSON from node: {e}")))
+}
+
+impl Client {
+    /// A client of the node at `base` (e.g. `http://127.0.0.1:8080/`).
+    pub fn new(base: &str) -> Client {
+        Client {
+            base: base.trim_end_matches('/').to_string(),
+            agent: ureq::AgentBuilder::new()
+                .timeout_connect(Duration::from_secs(5))
+                .timeout(Duration::from_secs(60))
+                .build(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+        parse(self.agent.get(&self.url(path)).call().map_err(http_error)?)
+    }
+
+    /// `POST /api/batches`.
+    pub fn propose(&self, batch: &Batch) -> Result<ProposeResponse, Error> {
+        let body = serde_json::to_string(batch).unwrap_or_default();
+        parse(
+            self.agent
+                .post(&self.url("/api/batches"))
+                .set("content-type", "application/json")
+                .send_string(&body)
+                .map_err(http_error)?,
+        )
+    }
+
+    /// `GET /api/work?system=S`; `None` when there is nothing to do.
+    pub fn work(&self, system: SystemId) -> Result<Option<WorkItem>, Error> {
+        let r = self
+            .agent
+            .get(&self.url(&format!("/api/work?system={}", system.name())))
+            .call()
+            .map_err(http_error)?;
+        if r.status() == 204 {
+            return Ok(None);
+        }
+        parse(r).map(Some)
+    }
+
+    /// `POST /api/envelopes`.
+    pub fn submit(&self, envelope: &[u8]) -> Result<SubmitResponse, Error> {
+        parse(
+            self.agent
+                .post(&self.url("/api/envelopes"))
+                .set("content-type", "application/octet-stream")
+                .send_bytes(envelope)
+                .map_err(http_error)?,
+        )
+    }
+
+    /// `GET /api/batches`.
+    pub fn batches(&self) -> Result<Vec<BatchSummary>, Error> {
+        self.get("/api/batches")
+    }
+
+    /// `GET /api/batches/{n}`.
+    pub fn record(&self, n: u64) -> Result<BatchRecord, Error> {
+        let r = self
+            .agent
+            .get(&self.url(&format!("/api/batches/{n}")))
+            .call()
+            .map_err(http_error)?;
+        let s = r
+            .into_string()
+            .map_err(|e| Error::Transport(e.to_string()))?;
+        BatchRecord::from_json(s.as_bytes()).map_err(|e| Error::Transport(e.to_string()))
+    }
+
+    /// `GET /api/anchor`.
+    pub fn anchor(&self) -> Result<TrustAnchor, Error> {
+        let r = self
+            .agent
+            .get(&self.url("/api/anchor"))
+            .call()
+            .map_err(http_error)?;
+        let s = r
+            .into_string()
+            .map_err(|e| Error::Transport(e.to_string()))?;
+        Ok(TrustAnchor::from_json(s.as_bytes())?)
+    }
+
+    /// `GET /api/status`.
+    pub fn status(&self) -> Result<serde_json::Value, Error> {
+        self.get("/api/status")
+    }
+}

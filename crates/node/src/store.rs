@@ -1,0 +1,225 @@
+//! The SQLite store: batches, envelopes and verdicts. Every state change of a request is one
+//! transaction, so a crash leaves either all of it or none of it.
+
+use std::path::Path;
+
+use multiprover_core::settlement::BatchState;
+use multiprover_core::{Batch, Digest, SystemId};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Error;
+
+/// A stored envelope.
+#[derive(Debug, Clone)]
+pub struct StoredEnvelope {
+    /// Batch number.
+    pub batch_number: u64,
+    /// System.
+    pub system: SystemId,
+    /// Proven post root.
+    pub post_root: Digest,
+    /// Raw envelope bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+PRAGMA foreign_keys = ON;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (
+    number INTEGER PRIMARY KEY,
+    batch TEXT NOT NULL,
+    claimed_post_root TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS envelopes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_number INTEGER NOT NULL REFERENCES batches(number),
+    system TEXT NOT NULL,
+    post_root TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (batch_number, system, post_root)
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+    batch_number INTEGER PRIMARY KEY REFERENCES batches(number),
+    status TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    final_root TEXT,
+    updated_at INTEGER NOT NULL
+);
+";
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+impl Store {
+    /// Open (or create) the database for the anchor with hash `anchor_hash`.
+    pub fn open(path: &Path, anchor_hash: &str) -> Result<Store, Error> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        let found: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'anchor_hash'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match found {
+            Some(f) if f != anchor_hash => {
+                return Err(Error::AnchorMismatch {
+                    expected: anchor_hash.to_string(),
+                    found: f,
+                })
+            }
+            Some(_) => {}
+            None => {
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('anchor_hash', ?1)",
+                    params![anchor_hash],
+                )?;
+            }
+        }
+        Ok(Store { conn })
+    }
+
+    /// Every batch with its claimed post root, in order.
+    pub fn batches(&self) -> Result<Vec<(Batch, Digest)>, Error> {
+        let mut st = self
+            .conn
+            .prepare("SELECT number, batch, claimed_post_root FROM batches ORDER BY number")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (n, b, root) = row?;
+            let batch: Batch =
+                serde_json::from_str(&b).map_err(|e| Error::Corrupt(format!("batch {n}: {e}")))?;
+            let root: Digest = serde_json::from_str(&root)
+                .map_err(|e| Error::Corrupt(format!("batch {n} root: {e}")))?;
+            out.push((batch, root));
+        }
+        Ok(out)
+    }
+
+    /// Every envelope, in arrival order.
+    pub fn envelopes(&self) -> Result<Vec<StoredEnvelope>, Error> {
+        let mut st = self
+            .conn
+            .prepare("SELECT batch_number, system, post_root, bytes FROM envelopes ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (n, s, root, bytes) = row?;
+            out.push(StoredEnvelope {
+                batch_number: n as u64,
+                system: s
+                    .parse()
+                    .map_err(|_| Error::Corrupt(format!("system {s}")))?,
+                post_root: serde_json::from_str(&root)
+                    .map_err(|e| Error::Corrupt(e.to_string()))?,
+                bytes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The envelopes of one batch.
+    pub fn envelopes_of(&self, batch_number: u64) -> Result<Vec<Vec<u8>>, Error> {
+        let mut st = self
+            .conn
+            .prepare("SELECT bytes FROM envelopes WHERE batch_number = ?1 ORDER BY id")?;
+        let rows = st.query_map(params![batch_number as i64], |r| r.get::<_, Vec<u8>>(0))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+    }
+
+    fn write_verdicts(tx: &rusqlite::Transaction<'_>, states: &[BatchState]) -> Result<(), Error> {
+        let mut st = tx.prepare(
+            "INSERT INTO verdicts (batch_number, status, decision, final_root, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(batch_number) DO UPDATE SET status = ?2, decision = ?3, final_root = ?4, updated_at = ?5",
+        )?;
+        for b in states {
+            st.execute(params![
+                b.batch.batch_number as i64,
+                json(&b.status),
+                json(&b.decision),
+                b.final_root.map(|r| json(&r)),
+                now()
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Store a proposed batch and every verdict, in one transaction.
+    pub fn insert_batch(
+        &mut self,
+        batch: &Batch,
+        claimed: &Digest,
+        states: &[BatchState],
+    ) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO batches (number, batch, claimed_post_root, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![batch.batch_number as i64, json(batch), json(claimed), now()],
+        )?;
+        Self::write_verdicts(&tx, states)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Store a verified envelope and every verdict, in one transaction. Returns false for a
+    /// duplicate (same batch, system and root).
+    pub fn insert_envelope(
+        &mut self,
+        e: &StoredEnvelope,
+        states: &[BatchState],
+    ) -> Result<bool, Error> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO envelopes (batch_number, system, post_root, bytes, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![e.batch_number as i64, e.system.name(), json(&e.post_root), e.bytes, now()],
+        )?;
+        Self::write_verdicts(&tx, states)?;
+        tx.commit()?;
+        Ok(n == 1)
+    }
+
+    /// The stored verdict rows (batch number, status JSON, decision JSON).
+    pub fn verdicts(&self) -> Result<Vec<(u64, String, String)>, Error> {
+        let mut st = self
+            .conn
+            .prepare("SELECT batch_number, status, decision FROM verdicts ORDER BY batch_number")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+        })?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+    }
+}
