@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -76,7 +76,35 @@ fn lock(s: &AppState) -> std::sync::MutexGuard<'_, NodeState> {
     s.node.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-async fn propose(State(s): State<AppState>, body: Bytes) -> Response {
+/// Read a body of at most `limit` bytes: a larger declared length is refused before anything
+/// is read (413), a larger streamed body as soon as it passes the limit.
+async fn read_body(req: Request, limit: usize) -> Result<Bytes, Response> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(err(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body larger than {limit} bytes"),
+        ));
+    }
+    axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|_| {
+            err(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body larger than {limit} bytes, or broken"),
+            )
+        })
+}
+
+async fn propose(State(s): State<AppState>, req: Request) -> Response {
+    let body = match read_body(req, MAX_BATCH_BODY).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let v: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return err(StatusCode::BAD_REQUEST, format!("body is not JSON: {e}")),
@@ -124,7 +152,11 @@ async fn work(State(s): State<AppState>, Query(q): Query<WorkQuery>) -> Response
     }
 }
 
-async fn submit(State(s): State<AppState>, body: Bytes) -> Response {
+async fn submit(State(s): State<AppState>, req: Request) -> Response {
+    let body = match read_body(req, MAX_ENVELOPE_BODY).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let env = match Envelope::from_bytes(&body) {
         Ok(e) => e,
         Err(e) => return err(StatusCode::BAD_REQUEST, e),
@@ -248,14 +280,14 @@ pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router
         .route(
             "/api/batches",
             post(propose)
-                .layer(DefaultBodyLimit::max(MAX_BATCH_BODY))
+                .layer(DefaultBodyLimit::disable())
                 .get(batches),
         )
         .route("/api/batches/{n}", get(record))
         .route("/api/work", get(work))
         .route(
             "/api/envelopes",
-            post(submit).layer(DefaultBodyLimit::max(MAX_ENVELOPE_BODY)),
+            post(submit).layer(DefaultBodyLimit::disable()),
         )
         .route("/api/anchor", get(anchor))
         .route("/api/status", get(status))
