@@ -1,1 +1,102 @@
-fn main() {}
+//! halo2 benchmark: rows used, k, keygen time, prove time, verify time (one proof, and per
+//! proof when 16 are batch-verified), proof size. Keygen and prove are timed once (each takes
+//! seconds to minutes); verification runs under criterion.
+//!
+//! `cargo bench -p multiprover-halo2 --features prover --bench prove_verify`
+//! Profile: D = 20, T = 8 by default; `MULTIPROVER_BENCH_PROFILE=small` for D = 8, T = 2.
+
+use std::time::Instant;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use multiprover_core::{apply_batch, genesis_tree, Batch, GenesisAccount, Profile, Transfer};
+use multiprover_halo2::{k_for, rows_used, verify, verify_many, verifier_data, Prover};
+
+fn profile() -> Profile {
+    match std::env::var("MULTIPROVER_BENCH_PROFILE").as_deref() {
+        Ok("small") => Profile::SMALL,
+        _ => Profile::DEFAULT,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let profile = profile();
+    let k = k_for(profile);
+    println!(
+        "halo2 profile D={} T={}: rows used {} of 2^{} = {}",
+        profile.depth,
+        profile.capacity,
+        rows_used(profile),
+        k,
+        1u64 << k
+    );
+    let t = Instant::now();
+    let prover = Prover::setup(profile).expect("setup");
+    println!("keygen (params + vk + pk): {:.2?}", t.elapsed());
+
+    let accounts: Vec<GenesisAccount> = (1..=2 * profile.capacity)
+        .map(|index| GenesisAccount {
+            index,
+            balance: 1_000_000,
+        })
+        .collect();
+    let mut tree = genesis_tree(profile.depth, &accounts).expect("genesis");
+    let batch = Batch {
+        chain_id: 7,
+        batch_number: 1,
+        transfers: (0..profile.capacity)
+            .map(|i| Transfer {
+                from: 2 * i + 1,
+                to: 2 * i + 2,
+                amount: 10 + i as u64,
+                nonce: 0,
+            })
+            .collect(),
+    };
+    let witness = apply_batch(&mut tree, &batch, profile).expect("batch");
+    let t = Instant::now();
+    let env = prover.prove(&witness).expect("prove");
+    println!("prove (incl. self-check): {:.2?}", t.elapsed());
+    println!("proof size: {} bytes", env.proof.len());
+    let key = prover.system_key();
+
+    // A fresh verifier: params + keygen_vk from the circuit shape (what a light client pays
+    // once per session).
+    let t = Instant::now();
+    let params = halo2_proofs::poly::commitment::Params::<halo2_proofs::pasta::EqAffine>::new(k);
+    println!("verifier Params::new({k}): {:.2?}", t.elapsed());
+    let t = Instant::now();
+    let _vk = halo2_proofs::plonk::keygen_vk(
+        &params,
+        &multiprover_halo2::StatementCircuit::shape(profile),
+    )
+    .expect("keygen_vk");
+    println!("verifier keygen_vk: {:.2?}", t.elapsed());
+    let _ = verifier_data(profile, k).expect("cached");
+
+    let t = Instant::now();
+    verify(&key, &env).expect("verify");
+    println!("verify one proof (single run): {:.2?}", t.elapsed());
+    let many: Vec<_> = (0..16).map(|_| env.clone()).collect();
+    let t = Instant::now();
+    let res = verify_many(&key, &many);
+    assert!(res.iter().all(|r| r.is_ok()));
+    let el = t.elapsed();
+    println!(
+        "verify 16 proofs batched (single run): {:.2?} total, {:.2?} per proof",
+        el,
+        el / 16
+    );
+
+    let mut g = c.benchmark_group(format!("halo2 D={} T={}", profile.depth, profile.capacity));
+    g.sample_size(10);
+    g.bench_function("verify one proof", |b| {
+        b.iter(|| verify(&key, &env).expect("verify"))
+    });
+    g.bench_function("verify 16 proofs batched (total)", |b| {
+        b.iter(|| verify_many(&key, &many))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

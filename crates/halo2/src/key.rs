@@ -11,7 +11,6 @@
 //! | 6 | tree depth `D` |
 //! | 7..11 | capacity `T`, u32 LE |
 //! | 11 | `k` |
-//! | 12..16 | proof length in bytes, u32 LE |
 
 use alloy_primitives::{keccak256, B256};
 use multiprover_core::Profile;
@@ -28,7 +27,7 @@ pub const CIRCUIT_VERSION: u8 = 1;
 /// Largest `k` a verifier accepts (a bigger key would only make it allocate a lot).
 pub const MAX_K: u32 = 20;
 /// Length of the key material.
-pub const KEY_BYTES: usize = 16;
+pub const KEY_BYTES: usize = 12;
 
 /// The parsed key material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +38,6 @@ pub struct KeyMaterial {
     pub profile: Profile,
     /// Domain size exponent.
     pub k: u32,
-    /// Exact length of every proof.
-    pub proof_len: u32,
 }
 
 impl KeyMaterial {
@@ -53,7 +50,6 @@ impl KeyMaterial {
         out[6] = self.profile.depth;
         out[7..11].copy_from_slice(&self.profile.capacity.to_le_bytes());
         out[11] = self.k as u8;
-        out[12..16].copy_from_slice(&self.proof_len.to_le_bytes());
         out
     }
 
@@ -85,15 +81,10 @@ impl KeyMaterial {
         if k != k_for(profile) {
             return Err(Error::BadKey("k does not match the profile"));
         }
-        let proof_len = u32::from_le_bytes([b[12], b[13], b[14], b[15]]);
-        if proof_len == 0 {
-            return Err(Error::BadKey("zero proof length"));
-        }
         Ok(KeyMaterial {
             circuit_version: b[5],
             profile,
             k,
-            proof_len,
         })
     }
 }

@@ -1,13 +1,12 @@
 //! The native prover (`prover` feature).
 
-use std::io::Read;
 use std::sync::Arc;
 
 use halo2_proofs::dev::{MockProver, VerifyFailure};
 use halo2_proofs::pasta::EqAffine;
-use halo2_proofs::plonk::{create_proof, keygen_pk, keygen_vk, verify_proof, ProvingKey, SingleVerifier};
+use halo2_proofs::plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey};
 use halo2_proofs::poly::commitment::Params;
-use halo2_proofs::transcript::{Blake2bRead, Blake2bWrite, Challenge255};
+use halo2_proofs::transcript::{Blake2bWrite, Challenge255};
 use alloy_primitives::Bytes;
 use multiprover_core::{BatchWitness, Envelope, Profile, SystemId, SystemKey};
 use rand_core::OsRng;
@@ -24,18 +23,6 @@ pub struct Prover {
     pk: ProvingKey<EqAffine>,
     key: SystemKey,
     key_material: KeyMaterial,
-}
-
-/// A reader of endless zero bytes that counts what it hands out: verifying against it walks
-/// the whole transcript and measures the (fixed) proof length.
-struct ZeroCounter(usize);
-
-impl Read for ZeroCounter {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        buf.fill(0);
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
 }
 
 /// Check that a witness has the profile's shape (so that synthesis never indexes past it).
@@ -80,32 +67,10 @@ impl Prover {
         let shape = StatementCircuit::shape(profile);
         let vk = keygen_vk(&params, &shape)?;
         let pk = keygen_pk(&params, vk.clone(), &shape)?;
-        // Measure the proof length.
-        let pubs = public_inputs(&multiprover_core::Statement {
-            chain_id: 0,
-            batch_number: 0,
-            pre_root: Default::default(),
-            post_root: Default::default(),
-            batch_hash: Default::default(),
-        });
-        let mut counter = ZeroCounter(0);
-        {
-            let mut t = Blake2bRead::<_, EqAffine, Challenge255<EqAffine>>::init(&mut counter);
-            let _ = verify_proof(
-                &params,
-                &vk,
-                SingleVerifier::new(&params),
-                &[&[pubs.as_slice()]],
-                &mut t,
-            );
-        }
-        let proof_len =
-            u32::try_from(counter.0).map_err(|_| Error::BadKey("proof length"))?;
         let key_material = KeyMaterial {
             circuit_version: CIRCUIT_VERSION,
             profile,
             k,
-            proof_len,
         };
         let bytes = key_material.to_bytes();
         let key = SystemKey {
@@ -113,7 +78,12 @@ impl Prover {
             vk_id: vk_id(&bytes),
             key: Bytes::copy_from_slice(&bytes),
         };
-        let data = Arc::new(VerifierData { profile, params, vk });
+        let data = Arc::new(VerifierData {
+            profile,
+            params,
+            vk,
+            proof_len: std::sync::OnceLock::new(),
+        });
         insert_cached(data.clone());
         Ok(Prover {
             data,
@@ -128,7 +98,7 @@ impl Prover {
         self.key.clone()
     }
 
-    /// The parsed key material (profile, k, proof length).
+    /// The parsed key material (profile, k).
     pub fn key_material(&self) -> KeyMaterial {
         self.key_material
     }

@@ -25,6 +25,9 @@ pub struct VerifierData {
     pub params: Params<EqAffine>,
     /// The verifying key.
     pub vk: VerifyingKey<EqAffine>,
+    /// The length of a proof, learnt from the first proof that verified (every proof of a
+    /// circuit has the same length).
+    pub proof_len: OnceLock<usize>,
 }
 
 type Cache = Mutex<Vec<Arc<VerifierData>>>;
@@ -34,6 +37,7 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(Vec::new()))
 }
 
+#[cfg(feature = "prover")]
 pub(crate) fn insert_cached(data: Arc<VerifierData>) {
     if let Ok(mut c) = cache().lock() {
         if !c.iter().any(|d| d.profile == data.profile && d.params.k() == data.params.k()) {
@@ -56,12 +60,13 @@ pub fn verifier_data(profile: Profile, k: u32) -> Result<Arc<VerifierData>, Erro
         profile,
         params,
         vk,
+        proof_len: OnceLock::new(),
     });
     c.push(d.clone());
     Ok(d)
 }
 
-/// The checks before any curve arithmetic: system, vk ids, key material, proof length.
+/// The checks before any curve arithmetic: system, vk ids, key material, a non-empty proof.
 fn precheck(key: &SystemKey, envelope: &Envelope) -> Result<KeyMaterial, Error> {
     if envelope.system != SystemId::Halo2 {
         return Err(Error::WrongSystem(envelope.system));
@@ -73,13 +78,21 @@ fn precheck(key: &SystemKey, envelope: &Envelope) -> Result<KeyMaterial, Error> 
         return Err(Error::VkIdMismatch);
     }
     let km = KeyMaterial::from_bytes(&key.key)?;
-    if envelope.proof.len() != km.proof_len as usize {
-        return Err(Error::BadProof("wrong proof length"));
+    if envelope.proof.is_empty() {
+        return Err(Error::BadProof("empty proof"));
     }
     Ok(km)
 }
 
+fn check_len(data: &VerifierData, envelope: &Envelope) -> Result<(), Error> {
+    match data.proof_len.get() {
+        Some(n) if *n != envelope.proof.len() => Err(Error::BadProof("wrong proof length")),
+        _ => Ok(()),
+    }
+}
+
 fn verify_one(data: &VerifierData, envelope: &Envelope) -> Result<(), Error> {
+    check_len(data, envelope)?;
     let pubs = public_inputs(&envelope.statement);
     let mut cursor = Cursor::new(envelope.proof.as_slice());
     let mut transcript = Blake2bRead::<_, EqAffine, Challenge255<EqAffine>>::init(&mut cursor);
@@ -94,14 +107,16 @@ fn verify_one(data: &VerifierData, envelope: &Envelope) -> Result<(), Error> {
     if cursor.position() != envelope.proof.len() as u64 {
         return Err(Error::BadProof("trailing bytes"));
     }
+    let _ = data.proof_len.set(envelope.proof.len());
     Ok(())
 }
 
 /// Verify one envelope against the pinned key.
 ///
 /// Checks, in order: the envelope's system is halo2; `envelope.vk_id == key.vk_id ==
-/// vk_id(&key.key)`; the key material parses and describes this crate's circuit; the proof has
-/// the key's exact length; the proof verifies with the statement's 12 public inputs.
+/// vk_id(&key.key)`; the key material parses and describes this crate's circuit; the proof
+/// verifies with the statement's 12 public inputs and is exactly as long as the transcript it
+/// carries (no trailing bytes).
 pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
     let km = precheck(key, envelope)?;
     let data = verifier_data(km.profile, km.k)?;
@@ -110,7 +125,9 @@ pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
 
 /// Verify many envelopes under one key, sharing the expensive multi-scalar multiplication
 /// (halo2's `BatchVerifier`). Returns one result per envelope, in order. When the batch
-/// check fails, every envelope is verified on its own to say which one failed.
+/// check fails, every envelope is verified on its own to say which one failed. Proofs must
+/// have the circuit's exact proof length: if this process has not verified a proof of this
+/// circuit yet, the first candidate is verified on its own to learn it.
 pub fn verify_many(key: &SystemKey, envelopes: &[Envelope]) -> Vec<Result<(), Error>> {
     let mut results: Vec<Result<(), Error>> = envelopes
         .iter()
@@ -122,21 +139,44 @@ pub fn verify_many(key: &SystemKey, envelopes: &[Envelope]) -> Vec<Result<(), Er
     };
     let data = match verifier_data(km.profile, km.k) {
         Ok(d) => d,
-        Err(e) => {
-            let msg = e.to_string();
-            let _ = msg;
+        Err(_) => {
             return envelopes
                 .iter()
                 .map(|_| Err(Error::BadKey("cannot build the verifying key")))
                 .collect();
         }
     };
+    if data.proof_len.get().is_none() {
+        if let Some(i) = results.iter().position(|r| r.is_ok()) {
+            if let (Some(e), Some(r)) = (envelopes.get(i), results.get_mut(i)) {
+                *r = verify_one(&data, e);
+            }
+            // A failed first candidate is settled; try to learn the length from the next.
+            if data.proof_len.get().is_none() {
+                for (e, r) in envelopes.iter().zip(results.iter_mut()).skip(i + 1) {
+                    if r.is_ok() {
+                        *r = verify_one(&data, e);
+                        if data.proof_len.get().is_some() {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let learnt = data.proof_len.get().copied();
+    for (e, r) in envelopes.iter().zip(results.iter_mut()) {
+        if r.is_ok() {
+            *r = check_len(&data, e);
+        }
+    }
     let candidates: Vec<usize> = results
         .iter()
         .enumerate()
         .filter(|(_, r)| r.is_ok())
         .map(|(i, _)| i)
         .collect();
+    let _ = learnt;
     if candidates.is_empty() {
         return results;
     }

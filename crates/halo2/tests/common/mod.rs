@@ -12,12 +12,23 @@ use multiprover_core::{
 pub const PROFILE: Profile = Profile::SMALL;
 pub const CHAIN_ID: u64 = 7;
 
+/// A smaller profile for the many MockProver runs of the rule tests (the rules do not depend
+/// on the depth; MockProver time grows with the rows used).
+pub const MINI: Profile = Profile {
+    depth: 3,
+    capacity: 2,
+};
+
 pub fn genesis(balances: &[(u32, u64)]) -> SparseMerkleTree {
+    genesis_in(PROFILE, balances)
+}
+
+pub fn genesis_in(profile: Profile, balances: &[(u32, u64)]) -> SparseMerkleTree {
     let accts: Vec<GenesisAccount> = balances
         .iter()
         .map(|&(index, balance)| GenesisAccount { index, balance })
         .collect();
-    genesis_tree(PROFILE.depth, &accts).expect("genesis")
+    genesis_tree(profile.depth, &accts).expect("genesis")
 }
 
 pub fn fixture_genesis() -> SparseMerkleTree {
@@ -58,10 +69,20 @@ pub fn unchecked_witness(
     credit_extra: u64,
     padding: Transfer,
 ) -> BatchWitness {
-    let mask = (1u64 << PROFILE.depth) - 1;
+    unchecked_witness_in(PROFILE, tree, batch, credit_extra, padding)
+}
+
+pub fn unchecked_witness_in(
+    profile: Profile,
+    tree: &mut SparseMerkleTree,
+    batch: &Batch,
+    credit_extra: u64,
+    padding: Transfer,
+) -> BatchWitness {
+    let mask = (1u64 << profile.depth) - 1;
     let count = batch.transfers.len();
     let mut hashed = batch.clone();
-    for _ in count..PROFILE.capacity as usize {
+    for _ in count..profile.capacity as usize {
         hashed.transfers.push(padding);
     }
     // The batch hash commits to `count` and to every slot as given.
@@ -74,7 +95,7 @@ pub fn unchecked_witness(
                 Fp::new(batch.chain_id),
                 Fp::new(batch.batch_number),
                 Fp::new(count as u64),
-                Fp::new(PROFILE.capacity as u64),
+                Fp::new(profile.capacity as u64),
                 Fp::ZERO,
                 Fp::ZERO,
                 Fp::ZERO,
@@ -156,7 +177,7 @@ pub fn unchecked_witness(
     }
     let _ = BALANCE_BOUND;
     BatchWitness {
-        profile: PROFILE,
+        profile: profile,
         statement: Statement {
             chain_id: batch.chain_id,
             batch_number: batch.batch_number,

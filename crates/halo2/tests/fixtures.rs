@@ -1,0 +1,42 @@
+//! Committed fixtures in `testdata/fixtures/halo2/`: `key.json` (the `SystemKey`) and
+//! `envelope.bin` for batch 1 of the small profile. Verified here by a fresh verifier (params
+//! and verifying key rebuilt from the key material); regenerated with
+//! `MULTIPROVER_REGEN_FIXTURES=1`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use multiprover_core::{Envelope, SystemKey};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/halo2")
+}
+
+#[test]
+fn committed_fixtures_verify() {
+    let witness = fixture_witness();
+    if std::env::var("MULTIPROVER_REGEN_FIXTURES").as_deref() == Ok("1") {
+        let prover = multiprover_halo2::Prover::setup(PROFILE).expect("setup");
+        let env = prover.prove(&witness).expect("prove");
+        std::fs::create_dir_all(dir()).expect("mkdir");
+        let key = serde_json::to_string_pretty(&prover.system_key()).expect("json");
+        std::fs::write(dir().join("key.json"), key + "\n").expect("write key");
+        std::fs::write(dir().join("envelope.bin"), env.to_bytes()).expect("write envelope");
+    }
+    let key: SystemKey = serde_json::from_slice(
+        &std::fs::read(dir().join("key.json")).expect("key.json (MULTIPROVER_REGEN_FIXTURES=1)"),
+    )
+    .expect("key json");
+    let env = Envelope::from_bytes(&std::fs::read(dir().join("envelope.bin")).expect("envelope"))
+        .expect("envelope");
+    assert_eq!(env.statement, witness.statement, "fixture statement is stale");
+    let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
+    assert_eq!(km.profile, PROFILE);
+    multiprover_halo2::verify(&key, &env).expect("fixture verifies");
+    let mut bad = env.clone();
+    bad.statement.batch_number += 1;
+    bad.statement.post_root = bad.statement.pre_root;
+    assert!(multiprover_halo2::verify(&key, &bad).is_err());
+}
