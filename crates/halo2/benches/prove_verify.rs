@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use multiprover_core::{apply_batch, genesis_tree, Batch, GenesisAccount, Profile, Transfer};
-use multiprover_halo2::{k_for, rows_used, verify, verify_many, verifier_data, Prover};
+use multiprover_halo2::{k_for, rows_used, verifier_data, verify, verify_many, Prover};
 
 fn profile() -> Profile {
     match std::env::var("MULTIPROVER_BENCH_PROFILE").as_deref() {

@@ -125,21 +125,22 @@ impl SlotVals {
                 .map(|i| v(&|s| fe(((idx(s) as u64) >> i) & 1)))
                 .collect::<Vec<_>>()
         };
-        let sibs = |path: &dyn Fn(&multiprover_core::SlotWitness) -> &multiprover_core::MerklePath| {
-            (0..depth)
-                .map(|i| {
-                    core::array::from_fn(|j| {
-                        v(&|s| {
-                            path(s)
-                                .siblings
-                                .get(i)
-                                .map(|d| fe(d.0[j].as_u64()))
-                                .unwrap_or(Fp::zero())
+        let sibs =
+            |path: &dyn Fn(&multiprover_core::SlotWitness) -> &multiprover_core::MerklePath| {
+                (0..depth)
+                    .map(|i| {
+                        core::array::from_fn(|j| {
+                            v(&|s| {
+                                path(s)
+                                    .siblings
+                                    .get(i)
+                                    .map(|d| fe(d.0[j].as_u64()))
+                                    .unwrap_or(Fp::zero())
+                            })
                         })
                     })
-                })
-                .collect::<Vec<_>>()
-        };
+                    .collect::<Vec<_>>()
+            };
         SlotVals {
             a: v(&|s| fe(s.active as u64)),
             f: v(&|s| fe(s.transfer.from as u64)),
@@ -212,10 +213,16 @@ impl Layout<'_> {
         inputs[1] = nonce.value().copied();
         inputs[8] = Value::known(fe(Tag::Leaf as u64));
         let perm = self.pos.permute(ctx, inputs)?;
-        ctx.region.constrain_equal(perm.inputs[0].cell(), bal.cell())?;
+        ctx.region
+            .constrain_equal(perm.inputs[0].cell(), bal.cell())?;
         ctx.region
             .constrain_equal(perm.inputs[1].cell(), nonce.cell())?;
-        self.fix_lanes(ctx, &perm, 2, &[0, 0, 0, 0, 0, 0, Tag::Leaf as u64, 0, 0, 0])?;
+        self.fix_lanes(
+            ctx,
+            &perm,
+            2,
+            &[0, 0, 0, 0, 0, 0, Tag::Leaf as u64, 0, 0, 0],
+        )?;
         Ok(perm)
     }
 
@@ -279,7 +286,8 @@ impl Layout<'_> {
             for (j, sv) in s.iter().enumerate() {
                 let cell = match &src {
                     PathSource::Witness { .. } => {
-                        ctx.region.assign_advice(|| "sib", gl.w, r + 4 + j, || *sv)?
+                        ctx.region
+                            .assign_advice(|| "sib", gl.w, r + 4 + j, || *sv)?
                     }
                     PathSource::Copy(w) => match w.sibs.get(level).and_then(|v| v.get(j)) {
                         Some(c) => c.copy_advice(|| "sib", ctx.region, gl.w, r + 4 + j)?,
@@ -299,8 +307,12 @@ impl Layout<'_> {
             };
             match &acc_prev {
                 None => {
-                    ctx.region
-                        .assign_advice(|| "acc0", gl.w, r + 9, || Value::known(Fp::zero()))?;
+                    ctx.region.assign_advice(
+                        || "acc0",
+                        gl.w,
+                        r + 9,
+                        || Value::known(Fp::zero()),
+                    )?;
                     // rc[r + 9] is lane 9's constant 0.
                     gl.q_fix_w.enable(ctx.region, r + 9)?;
                 }
@@ -309,7 +321,9 @@ impl Layout<'_> {
                 }
             }
             acc_val = acc_val.zip(b).map(|(a, b)| a + b * weight);
-            let acc_new = ctx.region.assign_advice(|| "acc'", gl.w, r + 10, || acc_val)?;
+            let acc_new = ctx
+                .region
+                .assign_advice(|| "acc'", gl.w, r + 10, || acc_val)?;
             acc_prev = Some(acc_new);
             sib_cells.push(these_sibs);
             bit_cells.push(bit_cell);
@@ -373,9 +387,7 @@ impl Circuit<Fp> for StatementCircuit {
                 let sib = wq(m, 4 + j);
                 let l = m.query_advice(x, Rotation(j));
                 let r = m.query_advice(x, Rotation(4 + j));
-                out.push(
-                    s.clone() * (l - c.clone() - b.clone() * (sib.clone() - c.clone())),
-                );
+                out.push(s.clone() * (l - c.clone() - b.clone() * (sib.clone() - c.clone())));
                 out.push(s.clone() * (r - sib.clone() - b.clone() * (c - sib)));
             }
             out
@@ -506,10 +518,14 @@ impl Circuit<Fp> for StatementCircuit {
                     let bal_s = asg(&mut ctx, S_BALS, v.bal_s)?;
                     let n_s = asg(&mut ctx, S_NS, v.n_s)?;
                     let n_s1 = asg(&mut ctx, S_NS1, v.n_s + v.a)?;
-                    let bal_s1 = lay.gl.assign_range_row(ctx.region, sr + S_BALS1, v.bal_s - v.m, 60)?;
+                    let bal_s1 =
+                        lay.gl
+                            .assign_range_row(ctx.region, sr + S_BALS1, v.bal_s - v.m, 60)?;
                     let bal_r = asg(&mut ctx, S_BALR, v.bal_r)?;
                     let n_r = asg(&mut ctx, S_NR, v.n_r)?;
-                    let bal_r1 = lay.gl.assign_range_row(ctx.region, sr + S_BALR1, v.bal_r + v.m, 60)?;
+                    let bal_r1 =
+                        lay.gl
+                            .assign_range_row(ctx.region, sr + S_BALR1, v.bal_r + v.m, 60)?;
                     let cnt_val = slots
                         .last()
                         .map(|p| p.cnt.value().copied())
@@ -528,7 +544,8 @@ impl Circuit<Fp> for StatementCircuit {
                             index: &f,
                         },
                     )?;
-                    let s_new = lay.walk(&mut ctx, &bal_s1, &n_s1, depth, PathSource::Copy(&s_old))?;
+                    let s_new =
+                        lay.walk(&mut ctx, &bal_s1, &n_s1, depth, PathSource::Copy(&s_old))?;
                     let r_old = lay.walk(
                         &mut ctx,
                         &bal_r,
@@ -543,7 +560,8 @@ impl Circuit<Fp> for StatementCircuit {
                     for (x, y) in s_new.root.iter().zip(r_old.root.iter()) {
                         ctx.region.constrain_equal(x.cell(), y.cell())?;
                     }
-                    let r_new = lay.walk(&mut ctx, &bal_r1, &n_r, depth, PathSource::Copy(&r_old))?;
+                    let r_new =
+                        lay.walk(&mut ctx, &bal_r1, &n_r, depth, PathSource::Copy(&r_old))?;
                     let _ = (s_new.root_vals, r_new.root_vals);
                     if let Some(p) = slots.last() {
                         for (x, y) in p.root_after.iter().zip(s_old.root.iter()) {
@@ -598,7 +616,8 @@ impl Circuit<Fp> for StatementCircuit {
                     inputs[8] = Value::known(fe(Tag::Tx as u64));
                     let perm = lay.pos.permute(&mut ctx, inputs)?;
                     for (j, c) in acc.iter().chain([&s.f, &s.t, &s.m, &s.n]).enumerate() {
-                        ctx.region.constrain_equal(perm.inputs[j].cell(), c.cell())?;
+                        ctx.region
+                            .constrain_equal(perm.inputs[j].cell(), c.cell())?;
                     }
                     lay.fix_lanes(&mut ctx, &perm, 8, &[Tag::Tx as u64, 0, 0, 0])?;
                     acc = perm.outputs;

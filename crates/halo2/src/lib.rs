@@ -14,4 +14,4 @@ pub use error::Error;
 pub use key::{vk_id, KeyMaterial};
 #[cfg(feature = "prover")]
 pub use prover::Prover;
-pub use verify::{verify, verify_many, verifier_data};
+pub use verify::{verifier_data, verify, verify_many};

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
+use alloy_primitives::Bytes;
 use halo2_proofs::dev::{MockProver, VerifyFailure};
 use halo2_proofs::pasta::EqAffine;
 use halo2_proofs::plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey};
 use halo2_proofs::poly::commitment::Params;
 use halo2_proofs::transcript::{Blake2bWrite, Challenge255};
-use alloy_primitives::Bytes;
 use multiprover_core::{BatchWitness, Envelope, Profile, SystemId, SystemKey};
 use rand_core::OsRng;
 

@@ -40,7 +40,10 @@ fn cache() -> &'static Cache {
 #[cfg(feature = "prover")]
 pub(crate) fn insert_cached(data: Arc<VerifierData>) {
     if let Ok(mut c) = cache().lock() {
-        if !c.iter().any(|d| d.profile == data.profile && d.params.k() == data.params.k()) {
+        if !c
+            .iter()
+            .any(|d| d.profile == data.profile && d.params.k() == data.params.k())
+        {
             c.push(data);
         }
     }

@@ -31,7 +31,10 @@ fn committed_fixtures_verify() {
     .expect("key json");
     let env = Envelope::from_bytes(&std::fs::read(dir().join("envelope.bin")).expect("envelope"))
         .expect("envelope");
-    assert_eq!(env.statement, witness.statement, "fixture statement is stale");
+    assert_eq!(
+        env.statement, witness.statement,
+        "fixture statement is stale"
+    );
     let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
     assert_eq!(km.profile, PROFILE);
     multiprover_halo2::verify(&key, &env).expect("fixture verifies");

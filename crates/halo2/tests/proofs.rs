@@ -51,7 +51,10 @@ fn honest_proof_verifies_and_everything_else_is_rejected() {
             _ => &mut e.statement.batch_hash,
         };
         d.0[i] = d.0[i] + multiprover_core::Fp::ONE;
-        assert!(matches!(verify(&key, &e), Err(Error::Rejected(_))), "public input {i}");
+        assert!(
+            matches!(verify(&key, &e), Err(Error::Rejected(_))),
+            "public input {i}"
+        );
     }
 
     // Cross-batch reuse: batch 1's proof presented for batch 2.

@@ -10,7 +10,10 @@ use multiprover_halo2::prover::mock_check;
 
 fn assert_unsatisfied(name: &str, w: &multiprover_core::BatchWitness) {
     let res = mock_check(w).expect("synthesis");
-    assert!(res.is_err(), "{name}: the circuit accepted a witness that breaks the rule");
+    assert!(
+        res.is_err(),
+        "{name}: the circuit accepted a witness that breaks the rule"
+    );
 }
 
 #[test]
@@ -39,11 +42,24 @@ fn each_broken_rule_is_unsatisfiable() {
     let cheat = |tree: &mut multiprover_core::SparseMerkleTree, b: &Batch| {
         unchecked_witness_in(MINI, tree, b, 0, Transfer::PADDING)
     };
-    let base = || genesis_in(MINI, &[(1, 1_000_000), (2, 1_000_000), (3, 1_000_000), (4, 1_000_000)]);
+    let base = || {
+        genesis_in(
+            MINI,
+            &[
+                (1, 1_000_000),
+                (2, 1_000_000),
+                (3, 1_000_000),
+                (4, 1_000_000),
+            ],
+        )
+    };
     // The builder agrees with the reference on a valid batch in this profile too, and the
     // honest witness satisfies the circuit: each failure below is the broken rule's.
     let honest = cheat(&mut base(), &fixture_batch());
-    assert_eq!(honest, apply_batch(&mut base(), &fixture_batch(), MINI).expect("valid"));
+    assert_eq!(
+        honest,
+        apply_batch(&mut base(), &fixture_batch(), MINI).expect("valid")
+    );
     assert_eq!(mock_check(&honest).expect("synthesis"), Ok(()));
     // insufficient balance
     let w = cheat(&mut base(), &batch(vec![tx(1, 2, 1_000_001, 0)]));
@@ -62,10 +78,22 @@ fn each_broken_rule_is_unsatisfiable() {
     let w = cheat(&mut base(), &batch(vec![tx(1, 8 + 2, 10, 0)]));
     assert_unsatisfied("index out of range", &w);
     // a non-zero padding slot
-    let w = unchecked_witness_in(MINI, &mut base(), &batch(vec![tx(1, 2, 10, 0)]), 0, tx(3, 4, 1, 0));
+    let w = unchecked_witness_in(
+        MINI,
+        &mut base(),
+        &batch(vec![tx(1, 2, 10, 0)]),
+        0,
+        tx(3, 4, 1, 0),
+    );
     assert_unsatisfied("non-zero padding", &w);
     // minted money: the receiver credited more than the amount
-    let w = unchecked_witness_in(MINI, &mut base(), &fixture_batch(), 1_000, Transfer::PADDING);
+    let w = unchecked_witness_in(
+        MINI,
+        &mut base(),
+        &fixture_batch(),
+        1_000,
+        Transfer::PADDING,
+    );
     assert_unsatisfied("inflated receiver", &w);
     // a claimed post root that is not the result
     let mut w = honest;

@@ -10,8 +10,7 @@ use halo2_proofs::circuit::{AssignedCell, Layouter, Region, Value};
 use halo2_proofs::pasta::group::ff::{Field, PrimeField};
 use halo2_proofs::pasta::Fp;
 use halo2_proofs::plonk::{
-    Advice, Column, ConstraintSystem, Error as PlonkError, Expression, Fixed, Selector,
-    TableColumn,
+    Advice, Column, ConstraintSystem, Error as PlonkError, Expression, Fixed, Selector, TableColumn,
 };
 use halo2_proofs::poly::Rotation;
 
@@ -200,10 +199,7 @@ impl GoldilocksChip {
             let yv = m.query_advice(y, Rotation::cur());
             let q = m.query_advice(limbs[0], Rotation::cur());
             let r = compose(m, &limbs, 1, 4);
-            vec![
-                s.clone() * (xv - q * p.clone() - r.clone()),
-                s * (yv - r),
-            ]
+            vec![s.clone() * (xv - q * p.clone() - r.clone()), s * (yv - r)]
         });
         meta.create_gate("gl reduce rc", |m| {
             let s = m.query_selector(q_reduce_rc);
@@ -211,10 +207,7 @@ impl GoldilocksChip {
             let yv = m.query_advice(y, Rotation::cur());
             let q = m.query_advice(limbs[0], Rotation::cur());
             let r = compose(m, &limbs, 1, 4);
-            vec![
-                s.clone() * (xv - q * p.clone() - r.clone()),
-                s * (yv - r),
-            ]
+            vec![s.clone() * (xv - q * p.clone() - r.clone()), s * (yv - r)]
         });
         meta.create_gate("gl mul", |m| {
             let s = m.query_selector(q_mul);
@@ -297,12 +290,7 @@ impl GoldilocksChip {
             || "16-bit table",
             |mut t| {
                 for i in 0..(1usize << LIMB_BITS) {
-                    t.assign_cell(
-                        || "limb",
-                        table,
-                        i,
-                        || Value::known(Fp::from(i as u64)),
-                    )?;
+                    t.assign_cell(|| "limb", table, i, || Value::known(Fp::from(i as u64)))?;
                 }
                 Ok(())
             },

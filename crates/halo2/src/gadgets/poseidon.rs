@@ -100,8 +100,7 @@ impl PoseidonChip {
             let q2 = compose(m, &limbs, 14, 9);
             let r2 = compose(m, &limbs, 23, 4);
             vec![
-                s.clone()
-                    * (xv.clone() * xv.clone() * xv.clone() - q1 * p.clone() - r1.clone()),
+                s.clone() * (xv.clone() * xv.clone() * xv.clone() - q1 * p.clone() - r1.clone()),
                 s.clone() * (r1.clone() * r1 * xv - q2 * p.clone() - r2.clone()),
                 s * (yv - r2),
             ]
@@ -181,9 +180,7 @@ impl PoseidonChip {
             .assign_fixed(|| "rc", c.rc, row, || Value::known(rc))?;
         let x = x + Value::known(rc);
         let first = x.map(|x| div_rem_p(x * x * x));
-        let second = x
-            .zip(first)
-            .map(|(x, (_, r1))| div_rem_p(r1 * r1 * x));
+        let second = x.zip(first).map(|(x, (_, r1))| div_rem_p(r1 * r1 * x));
         self.gl
             .assign_limbs(ctx.region, row, 0, 10, first.map(|(q, _)| q))?;
         self.gl
@@ -231,7 +228,9 @@ impl PoseidonInstructions for PoseidonChip {
                 *n = if is_full_round(k) || j == 0 {
                     self.sbox_row(ctx, start + j, x, c)?
                 } else {
-                    self.gl.assign_reduce_row(ctx.region, start + j, x, Some(c))?.2
+                    self.gl
+                        .assign_reduce_row(ctx.region, start + j, x, Some(c))?
+                        .2
                 };
             }
             if k + 1 < ROUNDS {
@@ -245,7 +244,9 @@ impl PoseidonInstructions for PoseidonChip {
         let mut outputs = Vec::with_capacity(4);
         let mut output_values = [Value::known(Fp::zero()); 4];
         for j in 0..4 {
-            let (_, yc, y) = self.gl.assign_reduce_row(ctx.region, out + j, linear(&ys, j), None)?;
+            let (_, yc, y) =
+                self.gl
+                    .assign_reduce_row(ctx.region, out + j, linear(&ys, j), None)?;
             outputs.push(yc);
             output_values[j] = y;
         }

@@ -9,9 +9,7 @@ use multiprover_core::poseidon::permute;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::goldilocks::{
-    GoldilocksChip, GoldilocksConfig, GoldilocksInstructions, RegionCtx,
-};
+use super::goldilocks::{GoldilocksChip, GoldilocksConfig, GoldilocksInstructions, RegionCtx};
 use super::poseidon::{PoseidonChip, PoseidonConfig, PoseidonInstructions, OUT_OFFSET};
 
 const K: u32 = 17;
@@ -21,9 +19,16 @@ const K: u32 = 17;
 enum Tamper {
     None,
     /// Add `delta` to limb column `limb` at `row`.
-    Limb { row: usize, limb: usize, delta: u64 },
+    Limb {
+        row: usize,
+        limb: usize,
+        delta: u64,
+    },
     /// Add `delta` to column `y` at `row`.
-    Y { row: usize, delta: u64 },
+    Y {
+        row: usize,
+        delta: u64,
+    },
 }
 
 fn apply_tamper(
@@ -36,7 +41,8 @@ fn apply_tamper(
         Tamper::None => {}
         Tamper::Limb { row, limb, delta } => {
             let v = read(row, limb) + Value::known(Fp::from(delta));
-            ctx.region.assign_advice(|| "tamper", cfg.limbs[limb], row, || v)?;
+            ctx.region
+                .assign_advice(|| "tamper", cfg.limbs[limb], row, || v)?;
         }
         Tamper::Y { row, delta } => {
             let v = read(row, usize::MAX) + Value::known(Fp::from(delta));
@@ -67,7 +73,11 @@ impl Circuit<Fp> for GlCircuit {
         meta.enable_equality(inst);
         (gl, inst)
     }
-    fn synthesize(&self, cfg: Self::Config, mut layouter: impl Layouter<Fp>) -> Result<(), PlonkError> {
+    fn synthesize(
+        &self,
+        cfg: Self::Config,
+        mut layouter: impl Layouter<Fp>,
+    ) -> Result<(), PlonkError> {
         let chip = GoldilocksChip::construct(cfg.0.clone());
         chip.load_table(&mut layouter)?;
         let (a, b, tamper) = (self.a, self.b, self.tamper);
@@ -123,7 +133,11 @@ fn run_gl(a: u64, b: u64, tamper: Tamper) -> Result<(), Vec<VerifyFailure>> {
 #[test]
 fn goldilocks_chip_matches_reference_and_rejects_tampering() {
     let mut rng = StdRng::seed_from_u64(1);
-    for (a, b) in [(P - 1, P - 1), (0, 5), (rng.gen_range(0..P), rng.gen_range(0..P))] {
+    for (a, b) in [
+        (P - 1, P - 1),
+        (0, 5),
+        (rng.gen_range(0..P), rng.gen_range(0..P)),
+    ] {
         assert_eq!(run_gl(a, b, Tamper::None), Ok(()), "honest a={a} b={b}");
     }
     let (a, b) = (rng.gen_range(0..P), rng.gen_range(0..P));
@@ -133,8 +147,21 @@ fn goldilocks_chip_matches_reference_and_rejects_tampering() {
     // p to the output cell only: the gate `y = r` catches it.
     assert!(run_gl(a, b, Tamper::Y { row: 5, delta: P }).is_err());
     // A limb that leaves 0..2^16: the lookup catches it.
-    let errs = run_gl(a, b, Tamper::Limb { row: 2, limb: 0, delta: 1 << 16 }).unwrap_err();
-    assert!(errs.iter().any(|e| matches!(e, VerifyFailure::Lookup { .. })), "{errs:?}");
+    let errs = run_gl(
+        a,
+        b,
+        Tamper::Limb {
+            row: 2,
+            limb: 0,
+            delta: 1 << 16,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        errs.iter()
+            .any(|e| matches!(e, VerifyFailure::Lookup { .. })),
+        "{errs:?}"
+    );
 }
 
 // ---------------------------------------------------------------- Poseidon chip
@@ -158,7 +185,11 @@ impl Circuit<Fp> for PermCircuit {
         meta.enable_equality(inst);
         (pos, inst)
     }
-    fn synthesize(&self, cfg: Self::Config, mut layouter: impl Layouter<Fp>) -> Result<(), PlonkError> {
+    fn synthesize(
+        &self,
+        cfg: Self::Config,
+        mut layouter: impl Layouter<Fp>,
+    ) -> Result<(), PlonkError> {
         let chip = PoseidonChip::construct(cfg.0.clone());
         chip.gl().load_table(&mut layouter)?;
         let outs = layouter.assign_region(
@@ -207,11 +238,19 @@ fn poseidon_chip_matches_reference_on_random_inputs() {
         tamper: Tamper::None,
     };
     let expected = perm_expected(&inputs);
-    assert_eq!(MockProver::run(K, &c, vec![expected.clone()]).expect("synthesis").verify(), Ok(()));
+    assert_eq!(
+        MockProver::run(K, &c, vec![expected.clone()])
+            .expect("synthesis")
+            .verify(),
+        Ok(())
+    );
     // The same circuit with one wrong expected output must fail.
     let mut wrong = expected;
     wrong[5] += Fp::one();
-    assert!(MockProver::run(K, &c, vec![wrong]).expect("synthesis").verify().is_err());
+    assert!(MockProver::run(K, &c, vec![wrong])
+        .expect("synthesis")
+        .verify()
+        .is_err());
 }
 
 #[test]
@@ -224,18 +263,32 @@ fn poseidon_chip_rejects_one_tampered_cell() {
     let sbox_row = 12 + 12 * 5;
     let reduce_row = 12 + 12 * 5 + 3;
     for tamper in [
-        Tamper::Limb { row: sbox_row, limb: 10, delta: 1 },
-        Tamper::Limb { row: reduce_row, limb: 2, delta: 1 },
-        Tamper::Y { row: OUT_OFFSET + 1, delta: 1 },
+        Tamper::Limb {
+            row: sbox_row,
+            limb: 10,
+            delta: 1,
+        },
+        Tamper::Limb {
+            row: reduce_row,
+            limb: 2,
+            delta: 1,
+        },
+        Tamper::Y {
+            row: OUT_OFFSET + 1,
+            delta: 1,
+        },
     ] {
         let c = PermCircuit {
             inputs: inputs.clone(),
             tamper,
         };
-        let res = MockProver::run(K, &c, vec![expected.clone()]).expect("synthesis").verify();
+        let res = MockProver::run(K, &c, vec![expected.clone()])
+            .expect("synthesis")
+            .verify();
         let errs = res.expect_err("a tampered cell must be caught");
         assert!(
-            errs.iter().any(|e| matches!(e, VerifyFailure::ConstraintNotSatisfied { .. })),
+            errs.iter()
+                .any(|e| matches!(e, VerifyFailure::ConstraintNotSatisfied { .. })),
             "{tamper:?}: {errs:?}"
         );
     }

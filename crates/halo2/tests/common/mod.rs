@@ -5,8 +5,8 @@
 use multiprover_core::field::P;
 use multiprover_core::stf::BALANCE_BOUND;
 use multiprover_core::{
-    apply_batch, genesis_tree, Account, Batch, BatchWitness, GenesisAccount, Profile,
-    SlotWitness, SparseMerkleTree, Statement, Transfer,
+    apply_batch, genesis_tree, Account, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness,
+    SparseMerkleTree, Statement, Transfer,
 };
 
 pub const PROFILE: Profile = Profile::SMALL;
@@ -32,7 +32,12 @@ pub fn genesis_in(profile: Profile, balances: &[(u32, u64)]) -> SparseMerkleTree
 }
 
 pub fn fixture_genesis() -> SparseMerkleTree {
-    genesis(&[(1, 1_000_000), (2, 1_000_000), (3, 1_000_000), (4, 1_000_000)])
+    genesis(&[
+        (1, 1_000_000),
+        (2, 1_000_000),
+        (3, 1_000_000),
+        (4, 1_000_000),
+    ])
 }
 
 pub fn tx(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
@@ -130,8 +135,8 @@ pub fn unchecked_witness_in(
             tree.set(
                 f,
                 Account {
-                    balance: ((sender.balance as u128 + P as u128 - t.amount as u128)
-                        % P as u128) as u64,
+                    balance: ((sender.balance as u128 + P as u128 - t.amount as u128) % P as u128)
+                        as u64,
                     nonce: sender.nonce + 1,
                 },
             )
