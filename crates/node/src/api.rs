@@ -129,6 +129,10 @@ async fn propose(State(s): State<AppState>, req: Request) -> Response {
         Ok(Ok(st)) => {
             Json(json!({"batch_number": st.batch_number, "statement": st})).into_response()
         }
+        // Only "not the next number" is a conflict; anything else core says about a proposed
+        // batch (another chain, a transfer breaking a rule, too many transfers) is a bad request.
+        Ok(Err(Error::Core(c @ CoreError::NotNext { .. }))) => err(StatusCode::CONFLICT, c),
+        Ok(Err(Error::Core(c))) => err(StatusCode::BAD_REQUEST, c),
         Ok(Err(e)) => error_response(e),
         Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
     }

@@ -1,0 +1,396 @@
+//! More of the node's HTTP API over loopback, with a mock verifier (no proof system compiled
+//! in): static files, conflicts, every malformed-body shape, restarts on the same file, a
+//! database of another anchor, and a garbage loop next to an honest worker.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use multiprover_core::alloy_primitives::keccak256;
+use multiprover_core::anchor::{TeeRegistry, ANCHOR_VERSION};
+use multiprover_core::{
+    genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, ProofVerifier,
+    Statement, SystemId, SystemKey, Transfer, TrustAnchor, B256,
+};
+use multiprover_core::{BatchStatus, Decision};
+use multiprover_node::{spawn, Client, Error, NodeConfig, NodeHandle, SharedVerifier};
+
+const CHAIN_ID: u64 = 7;
+
+/// Accounts 1..=4 hold 10^10 each; all four systems configured; DESIGN.md's default tiers.
+fn anchor() -> TrustAnchor {
+    let profile = Profile::SMALL;
+    let genesis: Vec<GenesisAccount> = (1..=4)
+        .map(|i| GenesisAccount {
+            index: i,
+            balance: 10_000_000_000,
+        })
+        .collect();
+    let tree = genesis_tree(profile.depth, &genesis).unwrap();
+    TrustAnchor {
+        version: ANCHOR_VERSION,
+        chain_id: CHAIN_ID,
+        profile,
+        genesis_root: tree.root(),
+        genesis,
+        policy: Policy::default_tiers(),
+        systems: SystemId::ALL
+            .iter()
+            .map(|s| SystemKey {
+                system: *s,
+                vk_id: vk_id(*s),
+                key: Default::default(),
+            })
+            .collect(),
+        tee: TeeRegistry::default(),
+        council: Address::repeat_byte(0x11),
+    }
+}
+
+fn vk_id(s: SystemId) -> B256 {
+    B256::repeat_byte(s as u8 + 1)
+}
+
+/// A "proof" is keccak256 of the statement bytes: it binds proof to statement, so a
+/// tampered statement or proof is rejected.
+#[derive(Debug)]
+struct MockVerifier;
+
+impl ProofVerifier for MockVerifier {
+    fn verify(&self, _anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String> {
+        if envelope.proof.as_slice() == keccak256(envelope.statement.to_bytes()).as_slice() {
+            Ok(())
+        } else {
+            Err("mock proof does not match the statement".into())
+        }
+    }
+}
+
+fn mock() -> SharedVerifier {
+    Arc::new(MockVerifier)
+}
+
+/// A valid (mock) envelope of `system` for `statement`.
+fn envelope(system: SystemId, statement: &Statement) -> Vec<u8> {
+    Envelope {
+        system,
+        vk_id: vk_id(system),
+        statement: *statement,
+        proof: keccak256(statement.to_bytes()).to_vec(),
+    }
+    .to_bytes()
+}
+
+fn config(db: &Path, lease_secs: u64) -> NodeConfig {
+    let anchor = anchor();
+    NodeConfig {
+        anchor_json: anchor.to_json_pretty(),
+        anchor,
+        db_path: db.to_path_buf(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        static_dir: None,
+        lease_secs,
+    }
+}
+
+fn start(db: &Path) -> (NodeHandle, Client) {
+    let node = spawn(config(db, 120), mock()).unwrap();
+    let client = Client::new(&format!("http://{}", node.addr()));
+    (node, client)
+}
+
+fn transfer(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
+    Transfer {
+        from,
+        to,
+        amount,
+        nonce,
+    }
+}
+
+fn batch(number: u64, transfers: Vec<Transfer>) -> Batch {
+    Batch {
+        chain_id: CHAIN_ID,
+        batch_number: number,
+        transfers,
+    }
+}
+
+/// Raw POST; returns (status, body).
+fn post(url: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(30))
+        .build();
+    answer(
+        agent
+            .post(url)
+            .set("content-type", content_type)
+            .send_bytes(body),
+    )
+}
+
+/// Raw GET; returns (status, content type, body).
+fn get(url: &str) -> (u16, String, String) {
+    match ureq::get(url).call() {
+        Ok(r) => {
+            let ct = r.content_type().to_string();
+            (r.status(), ct, r.into_string().unwrap_or_default())
+        }
+        Err(ureq::Error::Status(code, r)) => {
+            let ct = r.content_type().to_string();
+            (code, ct, r.into_string().unwrap_or_default())
+        }
+        Err(e) => panic!("transport error: {e}"),
+    }
+}
+
+fn answer(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
+    match r {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+        Err(e) => panic!("transport error: {e}"),
+    }
+}
+
+fn http_status(e: &Error) -> u16 {
+    match e {
+        Error::Http { status, .. } => *status,
+        other => panic!("expected an HTTP error, got {other}"),
+    }
+}
+
+#[test]
+fn invalid_batch_is_rejected_with_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+
+    let e = client
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0), transfer(1, 3, 1, 0)]))
+        .unwrap_err();
+    assert_eq!(http_status(&e), 400);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("transfer #1") && msg.contains("nonce"),
+        "{msg}"
+    );
+
+    let e = client
+        .propose(&batch(1, vec![transfer(1, 2, 20_000_000_000, 0)]))
+        .unwrap_err();
+    assert_eq!(http_status(&e), 400);
+    assert!(e.to_string().contains("amount <= balance(from)"), "{e}");
+
+    let mut wrong_chain = batch(1, vec![transfer(1, 2, 5, 0)]);
+    wrong_chain.chain_id = 8;
+    assert_eq!(http_status(&client.propose(&wrong_chain).unwrap_err()), 400);
+
+    // Not the next number: 409.
+    let e = client
+        .propose(&batch(3, vec![transfer(1, 2, 5, 0)]))
+        .unwrap_err();
+    assert_eq!(http_status(&e), 409);
+
+    assert!(client.batches().unwrap().is_empty(), "nothing was stored");
+    // The node still takes a valid batch as number 1.
+    assert_eq!(
+        client
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+            .unwrap()
+            .batch_number,
+        1
+    );
+    node.shutdown();
+}
+
+#[test]
+fn conflicting_roots_halt_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+    let st = client
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .unwrap()
+        .statement;
+    let mut forged = st;
+    forged.post_root = st.pre_root;
+    client.submit(&envelope(SystemId::Halo2, &st)).unwrap();
+    let r = client.submit(&envelope(SystemId::Stark, &forged)).unwrap();
+    assert!(matches!(r.decision, Decision::Conflict { .. }));
+    assert_eq!(client.batches().unwrap()[0].status, BatchStatus::Halted);
+    assert_eq!(client.status().unwrap()["conflicts"][0], 1);
+    // Nobody is sent to prove a halted batch.
+    assert!(client.work(SystemId::Plonky2).unwrap().is_none());
+    node.shutdown();
+}
+
+#[test]
+fn malformed_and_oversized_bodies_do_not_hurt_the_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+    let base = format!("http://{}", node.addr());
+    let batches = format!("{base}/api/batches");
+    let envelopes = format!("{base}/api/envelopes");
+
+    for body in [
+        &b"not json"[..],
+        b"",
+        b"{}",
+        b"[1,2,3]",
+        br#"{"chain_id":7,"transfers":[{"from":1}]}"#,
+        br#"{"chain_id":7,"transfers":"x"}"#,
+        br#"{"chain_id":-1,"transfers":[]}"#,
+        &[0xff, 0xfe, 0x00],
+    ] {
+        let (code, text) = post(&batches, "application/json", body);
+        assert_eq!(code, 400, "{:?} -> {text}", String::from_utf8_lossy(body));
+        assert!(text.contains("\"error\""), "{text}");
+    }
+    for body in [&b""[..], b"\x00", b"garbage garbage", &[0xffu8; 300]] {
+        let (code, text) = post(&envelopes, "application/octet-stream", body);
+        assert_eq!(code, 400, "{text}");
+    }
+    // A valid envelope, truncated.
+    let st = client
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .unwrap()
+        .statement;
+    let good = envelope(SystemId::Halo2, &st);
+    for cut in [1, good.len() / 2, good.len() - 1] {
+        let (code, _) = post(&envelopes, "application/octet-stream", &good[..cut]);
+        assert_eq!(code, 400);
+    }
+
+    // (Oversized bodies: see tests/api.rs, which sends only the headers.)
+
+    assert_eq!(get(&format!("{base}/api/batches/abc")).0, 400);
+    assert_eq!(get(&format!("{base}/api/batches/0")).0, 404);
+    assert_eq!(
+        get(&format!("{base}/api/batches/99999999999999999999999")).0,
+        400
+    );
+    assert_eq!(get(&format!("{base}/api/work?system=foo")).0, 400);
+    assert_eq!(get(&format!("{base}/api/work")).0, 400);
+    assert_eq!(get(&format!("{base}/no/such/file")).0, 404);
+
+    // Still serving, state intact.
+    client.submit(&good).unwrap();
+    assert_eq!(client.batches().unwrap()[0].proofs.len(), 1);
+    node.shutdown();
+}
+
+#[test]
+fn restart_keeps_batches_envelopes_and_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let (before, records, st2) = {
+        let (node, client) = start(&db);
+        let st1 = client
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0), transfer(2, 3, 7, 0)]))
+            .unwrap()
+            .statement;
+        let st2 = client
+            .propose(&batch(2, vec![transfer(3, 4, 1, 0)]))
+            .unwrap()
+            .statement;
+        client.submit(&envelope(SystemId::Halo2, &st1)).unwrap();
+        client.submit(&envelope(SystemId::Tee, &st1)).unwrap();
+        client.submit(&envelope(SystemId::Stark, &st2)).unwrap();
+        let before = client.batches().unwrap();
+        assert_eq!(before[0].status, BatchStatus::Final);
+        let records = vec![client.record(1).unwrap(), client.record(2).unwrap()];
+        node.shutdown();
+        (before, records, st2)
+    };
+    {
+        let (node, client) = start(&db);
+        assert_eq!(client.batches().unwrap(), before);
+        assert_eq!(client.record(1).unwrap(), records[0]);
+        assert_eq!(client.record(2).unwrap(), records[1]);
+        // It continues where it stopped: the next batch chains on batch 2's root.
+        let st3 = client
+            .propose(&batch(3, vec![transfer(1, 4, 1, 1)]))
+            .unwrap()
+            .statement;
+        assert_eq!(st3.pre_root, st2.post_root);
+        client.submit(&envelope(SystemId::Halo2, &st2)).unwrap();
+        assert_eq!(client.batches().unwrap()[1].status, BatchStatus::Final);
+        drop(node); // Drop stops it too.
+    }
+    let (node, client) = start(&db);
+    let list = client.batches().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[1].status, BatchStatus::Final);
+    node.shutdown();
+
+    // A database belongs to one anchor.
+    let mut cfg = config(&db, 120);
+    cfg.anchor.chain_id = 8;
+    assert!(matches!(
+        spawn(cfg, mock()),
+        Err(Error::AnchorMismatch { .. })
+    ));
+}
+
+#[test]
+fn garbage_loop_does_not_starve_honest_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+    let st = client
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .unwrap()
+        .statement;
+    let url = format!("http://{}/api/envelopes", node.addr());
+    let good = envelope(SystemId::Plonky2, &st);
+    let mut forged = Envelope::from_bytes(&good).unwrap();
+    forged.proof.reverse();
+    let forged = forged.to_bytes();
+
+    let attacker = std::thread::spawn(move || {
+        let mut codes = Vec::new();
+        for i in 0..200usize {
+            let body: Vec<u8> = match i % 3 {
+                0 => (0..(i * 7 % 500)).map(|j| (i * 31 + j) as u8).collect(),
+                1 => forged.clone(),
+                _ => forged[..i % forged.len()].to_vec(),
+            };
+            codes.push(post(&url, "application/octet-stream", &body).0);
+        }
+        codes
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    let ok = client.submit(&good).unwrap();
+    assert_eq!(ok.system, SystemId::Plonky2);
+    assert!(client.work(SystemId::Halo2).unwrap().is_some());
+    let codes = attacker.join().unwrap();
+    assert_eq!(codes.len(), 200);
+    assert!(codes.iter().all(|c| *c == 400 || *c == 422), "{codes:?}");
+    assert!(codes.contains(&422) && codes.contains(&400));
+    assert_eq!(
+        client.record(1).unwrap().envelopes,
+        vec![multiprover_verifier::HexBytes(good)]
+    );
+    node.shutdown();
+}
+
+#[test]
+fn serves_static_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = dir.path().join("www");
+    std::fs::create_dir_all(web.join("pkg")).unwrap();
+    std::fs::write(web.join("index.html"), "<h1>demo</h1>").unwrap();
+    std::fs::write(web.join("pkg/lc_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let mut cfg = config(&dir.path().join("node.db"), 120);
+    cfg.static_dir = Some(web);
+    let node = spawn(cfg, mock()).unwrap();
+    let base = format!("http://{}", node.addr());
+    let (code, ct, body) = get(&format!("{base}/"));
+    assert_eq!((code, body.as_str()), (200, "<h1>demo</h1>"));
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let (code, ct, _) = get(&format!("{base}/pkg/lc_bg.wasm"));
+    assert_eq!((code, ct.as_str()), (200, "application/wasm"));
+    // The API is still the API.
+    let (code, ct, body) = get(&format!("{base}/api/anchor"));
+    assert_eq!(code, 200);
+    assert_eq!(ct, "application/json");
+    assert_eq!(body, anchor().to_json_pretty());
+    node.shutdown();
+}
