@@ -48,9 +48,15 @@ pub enum CliError {
 
 impl CliError {
     pub fn io(path: &std::path::Path, source: std::io::Error) -> CliError {
-        CliError::Io { path: path.display().to_string(), source }
+        CliError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
     pub fn json(path: &std::path::Path, source: serde_json::Error) -> CliError {
-        CliError::Json { path: path.display().to_string(), source }
+        CliError::Json {
+            path: path.display().to_string(),
+            source,
+        }
     }
 }

@@ -86,7 +86,9 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             match e {
-                error::CliError::Usage(_) | error::CliError::Io { .. } | error::CliError::Json { .. } => ExitCode::from(2),
+                error::CliError::Usage(_)
+                | error::CliError::Io { .. }
+                | error::CliError::Json { .. } => ExitCode::from(2),
                 _ => ExitCode::from(1),
             }
         }

@@ -47,22 +47,34 @@ pub fn available() -> Vec<SystemId> {
 }
 
 fn err(system: SystemId, e: impl std::fmt::Display) -> CliError {
-    CliError::System { system, message: e.to_string() }
+    CliError::System {
+        system,
+        message: e.to_string(),
+    }
 }
 
 fn faults_unavailable() -> CliError {
-    CliError::Unavailable("this binary was built without the `demo-faults` feature; --faulty needs it".into())
+    CliError::Unavailable(
+        "this binary was built without the `demo-faults` feature; --faulty needs it".into(),
+    )
 }
 
 /// Seed bytes from hex.
 pub fn parse_seed(hex_seed: &str) -> Result<[u8; 32], CliError> {
-    let v = hex::decode(hex_seed.trim_start_matches("0x")).map_err(|e| CliError::Usage(format!("bad seed: {e}")))?;
-    v.try_into().map_err(|_| CliError::Usage("seed must be 32 bytes".into()))
+    let v = hex::decode(hex_seed.trim_start_matches("0x"))
+        .map_err(|e| CliError::Usage(format!("bad seed: {e}")))?;
+    v.try_into()
+        .map_err(|_| CliError::Usage("seed must be 32 bytes".into()))
 }
 
 impl AnyProver {
     /// Build the prover of `system` for `profile`; `faulty` selects the demo-faults variant.
-    pub fn setup(system: SystemId, profile: Profile, faulty: bool, secrets: &Secrets) -> Result<AnyProver, CliError> {
+    pub fn setup(
+        system: SystemId,
+        profile: Profile,
+        faulty: bool,
+        secrets: &Secrets,
+    ) -> Result<AnyProver, CliError> {
         let _ = (profile, secrets);
         if faulty && !cfg!(feature = "demo-faults") {
             return Err(faults_unavailable());
@@ -76,7 +88,9 @@ impl AnyProver {
                         .map(|p| AnyProver::Halo2(Box::new(p)))
                         .map_err(|e| err(system, e));
                 }
-                multiprover_halo2::Prover::setup(profile).map(|p| AnyProver::Halo2(Box::new(p))).map_err(|e| err(system, e))
+                multiprover_halo2::Prover::setup(profile)
+                    .map(|p| AnyProver::Halo2(Box::new(p)))
+                    .map_err(|e| err(system, e))
             }
             #[cfg(feature = "plonky2")]
             SystemId::Plonky2 => {
@@ -98,19 +112,25 @@ impl AnyProver {
                         .map(|p| AnyProver::Stark(Box::new(p)))
                         .map_err(|e| err(system, e));
                 }
-                multiprover_stark::Prover::setup(profile).map(|p| AnyProver::Stark(Box::new(p))).map_err(|e| err(system, e))
+                multiprover_stark::Prover::setup(profile)
+                    .map(|p| AnyProver::Stark(Box::new(p)))
+                    .map_err(|e| err(system, e))
             }
             #[cfg(feature = "tee")]
             SystemId::Tee => {
-                let seed = secrets
-                    .tee_seed
-                    .as_deref()
-                    .ok_or_else(|| CliError::Usage("the tee prover needs the enclave seed (secrets file)".into()))?;
+                let seed = secrets.tee_seed.as_deref().ok_or_else(|| {
+                    CliError::Usage("the tee prover needs the enclave seed (secrets file)".into())
+                })?;
                 let id = secrets.tee_instance.unwrap_or(1);
-                Ok(AnyProver::Tee(Box::new(multiprover_tee::Enclave::new(profile, parse_seed(seed)?)), id))
+                Ok(AnyProver::Tee(
+                    Box::new(multiprover_tee::Enclave::new(profile, parse_seed(seed)?)),
+                    id,
+                ))
             }
             #[allow(unreachable_patterns)]
-            other => Err(CliError::Unavailable(format!("this binary was built without the {other} prover"))),
+            other => Err(CliError::Unavailable(format!(
+                "this binary was built without the {other} prover"
+            ))),
         }
     }
 
@@ -156,7 +176,9 @@ impl AnyProver {
             let mut s = state.clone();
             #[cfg(feature = "demo-faults")]
             if inflate > 0 {
-                return Ok(multiprover_core::stf::apply_batch_inflated(&mut s, batch, profile, inflate)?);
+                return Ok(multiprover_core::stf::apply_batch_inflated(
+                    &mut s, batch, profile, inflate,
+                )?);
             }
             if inflate > 0 {
                 return Err(faults_unavailable());
@@ -174,7 +196,9 @@ impl AnyProver {
             AnyProver::Tee(e, id) => {
                 #[cfg(feature = "demo-faults")]
                 if inflate > 0 {
-                    return e.attest_inflated(*id, state, batch, inflate).map_err(|x| err(system, x));
+                    return e
+                        .attest_inflated(*id, state, batch, inflate)
+                        .map_err(|x| err(system, x));
                 }
                 let _ = witness;
                 e.attest(*id, state, batch).map_err(|x| err(system, x))

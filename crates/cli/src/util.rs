@@ -32,12 +32,17 @@ pub fn read_anchor(path: &Path) -> Result<TrustAnchor, CliError> {
 }
 
 pub fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// The batches of a history directory (every `*.json` that parses as a batch), by number.
 pub fn read_history(dir: Option<&Path>) -> Result<Vec<Batch>, CliError> {
-    let Some(dir) = dir else { return Ok(Vec::new()) };
+    let Some(dir) = dir else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| CliError::io(dir, e))? {
         let path = entry.map_err(|e| CliError::io(dir, e))?.path();
@@ -51,7 +56,11 @@ pub fn read_history(dir: Option<&Path>) -> Result<Vec<Batch>, CliError> {
 
 /// The state before `batch`: genesis, then the history batches numbered below it, which must
 /// be exactly 1 .. batch_number - 1.
-pub fn state_before(anchor: &TrustAnchor, history: &[Batch], batch: &Batch) -> Result<SparseMerkleTree, CliError> {
+pub fn state_before(
+    anchor: &TrustAnchor,
+    history: &[Batch],
+    batch: &Batch,
+) -> Result<SparseMerkleTree, CliError> {
     if batch.chain_id != anchor.chain_id {
         return Err(CliError::Core(multiprover_core::CoreError::WrongChain {
             expected: anchor.chain_id,
@@ -59,7 +68,10 @@ pub fn state_before(anchor: &TrustAnchor, history: &[Batch], batch: &Batch) -> R
         }));
     }
     let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
-    let earlier: Vec<&Batch> = history.iter().filter(|b| b.batch_number < batch.batch_number).collect();
+    let earlier: Vec<&Batch> = history
+        .iter()
+        .filter(|b| b.batch_number < batch.batch_number)
+        .collect();
     for (i, b) in earlier.iter().enumerate() {
         if b.batch_number != i as u64 + 1 {
             return Err(CliError::Usage(format!(
@@ -68,8 +80,9 @@ pub fn state_before(anchor: &TrustAnchor, history: &[Batch], batch: &Batch) -> R
                 i + 1
             )));
         }
-        apply_batch(&mut state, b, anchor.profile)
-            .map_err(|e| CliError::Usage(format!("history batch {} is invalid: {e}", b.batch_number)))?;
+        apply_batch(&mut state, b, anchor.profile).map_err(|e| {
+            CliError::Usage(format!("history batch {} is invalid: {e}", b.batch_number))
+        })?;
     }
     if earlier.len() as u64 + 1 != batch.batch_number {
         return Err(CliError::Usage(format!(
@@ -86,7 +99,10 @@ pub fn spinner(msg: impl Into<String>, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new_spinner();
-    pb.set_style(ProgressStyle::with_template("{spinner:.cyan} [{elapsed:>4}] {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    pb.set_style(
+        ProgressStyle::with_template("{spinner:.cyan} [{elapsed:>4}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     pb.set_message(msg.into());
     pb.enable_steady_tick(Duration::from_millis(120));
     pb

@@ -12,16 +12,34 @@ use multiprover_node::client::Client;
 const BIN: &str = env!("CARGO_BIN_EXE_multiprover");
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run multiprover")
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run multiprover")
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn small_keys(dir: &Path, extra: &[&str]) -> PathBuf {
     let anchor = dir.join("anchor.json");
-    let mut args = vec!["keys", "--out", anchor.to_str().unwrap(), "--depth", "8", "--capacity", "2", "--accounts", "6", "--json"];
+    let mut args = vec![
+        "keys",
+        "--out",
+        anchor.to_str().unwrap(),
+        "--depth",
+        "8",
+        "--capacity",
+        "2",
+        "--accounts",
+        "6",
+        "--json",
+    ];
     args.extend_from_slice(extra);
     let o = run(&args);
     assert!(o.status.success(), "keys failed: {}", text(&o));
@@ -52,7 +70,15 @@ fn free_addr() -> String {
 
 fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
     let child = Command::new(BIN)
-        .args(["node", "--anchor", anchor.to_str().unwrap(), "--db", db.to_str().unwrap(), "--listen", addr])
+        .args([
+            "node",
+            "--anchor",
+            anchor.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            addr,
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -60,7 +86,10 @@ fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
     let client = Client::new(&format!("http://{addr}/"));
     let t = Instant::now();
     while client.status().is_err() {
-        assert!(t.elapsed() < Duration::from_secs(30), "node did not come up");
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "node did not come up"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     (Proc(child), client)
@@ -69,7 +98,15 @@ fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
 fn start_worker(system: SystemId, url: &str, secrets: &Path) -> Proc {
     Proc(
         Command::new(BIN)
-            .args(["worker", "--system", system.name(), "--node", url, "--secrets", secrets.to_str().unwrap()])
+            .args([
+                "worker",
+                "--system",
+                system.name(),
+                "--node",
+                url,
+                "--secrets",
+                secrets.to_str().unwrap(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -86,11 +123,20 @@ fn keys_apply_prove_verify_and_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let anchor = small_keys(dir.path(), &[]);
     let a = anchor.to_str().unwrap();
-    let b1 = write(&dir.path().join("b1.json"), &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0},{"from":3,"to":4,"amount":5,"nonce":0}"#));
+    let b1 = write(
+        &dir.path().join("b1.json"),
+        &batch_json(
+            1,
+            r#"{"from":1,"to":2,"amount":100,"nonce":0},{"from":3,"to":4,"amount":5,"nonce":0}"#,
+        ),
+    );
     let hist = dir.path().join("hist");
     std::fs::create_dir_all(&hist).unwrap();
     std::fs::copy(&b1, hist.join("b1.json")).unwrap();
-    let b2 = write(&dir.path().join("b2.json"), &batch_json(2, r#"{"from":1,"to":5,"amount":7,"nonce":1}"#));
+    let b2 = write(
+        &dir.path().join("b2.json"),
+        &batch_json(2, r#"{"from":1,"to":5,"amount":7,"nonce":1}"#),
+    );
 
     // apply: the statement as JSON with 0x 32-byte hex roots
     let o = run(&["apply", "--anchor", a, "--batch", &b1]);
@@ -101,25 +147,64 @@ fn keys_apply_prove_verify_and_exit_codes() {
         assert!(h.starts_with("0x") && h.len() == 66, "{k} = {h}");
     }
     // batch 2 needs its history
-    assert_eq!(run(&["apply", "--anchor", a, "--batch", &b2]).status.code(), Some(2));
-    let o = run(&["apply", "--anchor", a, "--batch", &b2, "--history", hist.to_str().unwrap()]);
+    assert_eq!(
+        run(&["apply", "--anchor", a, "--batch", &b2]).status.code(),
+        Some(2)
+    );
+    let o = run(&[
+        "apply",
+        "--anchor",
+        a,
+        "--batch",
+        &b2,
+        "--history",
+        hist.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let st2: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st2["pre_root"], st["post_root"]);
     // an invalid batch exits 1 naming the transfer and the rule
-    let bad = write(&dir.path().join("bad.json"), &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0},{"from":1,"to":2,"amount":1,"nonce":0}"#));
+    let bad = write(
+        &dir.path().join("bad.json"),
+        &batch_json(
+            1,
+            r#"{"from":1,"to":2,"amount":100,"nonce":0},{"from":1,"to":2,"amount":1,"nonce":0}"#,
+        ),
+    );
     let o = run(&["apply", "--anchor", a, "--batch", &bad]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).contains("transfer #1") && text(&o).contains("nonce"), "{}", text(&o));
+    assert!(
+        text(&o).contains("transfer #1") && text(&o).contains("nonce"),
+        "{}",
+        text(&o)
+    );
 
     // prove with every system in parallel
     let out = dir.path().join("proofs");
-    let o = run(&["prove", "--system", "all", "--anchor", a, "--batch", &b1, "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "prove",
+        "--system",
+        "all",
+        "--anchor",
+        a,
+        "--batch",
+        &b1,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
-    let mut envs: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path().to_str().unwrap().to_string()).collect();
+    let mut envs: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+        .collect();
     envs.sort();
-    let anchor_v: serde_json::Value = serde_json::from_slice(&std::fs::read(&anchor).unwrap()).unwrap();
-    assert_eq!(envs.len(), anchor_v["systems"].as_array().unwrap().len(), "one envelope per system");
+    let anchor_v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&anchor).unwrap()).unwrap();
+    assert_eq!(
+        envs.len(),
+        anchor_v["systems"].as_array().unwrap().len(),
+        "one envelope per system"
+    );
 
     // verify: all valid, with and without the batch
     let mut args = vec!["verify", "--anchor", a];
@@ -134,7 +219,13 @@ fn keys_apply_prove_verify_and_exit_codes() {
     wrong.extend(envs.iter().map(|s| s.as_str()));
     let o = run(&wrong);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.starts_with("INVALID")).count(), envs.len());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("INVALID"))
+            .count(),
+        envs.len()
+    );
 
     // tampered, truncated and garbage envelopes: exit 1 with a reason, never a crash
     let first = std::fs::read(&envs[0]).unwrap();
@@ -150,24 +241,50 @@ fn keys_apply_prove_verify_and_exit_codes() {
     for p in [&f, &t, &g] {
         let o = run(&["verify", "--anchor", a, p.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-        assert!(String::from_utf8_lossy(&o.stdout).starts_with("INVALID"), "{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).starts_with("INVALID"),
+            "{}",
+            text(&o)
+        );
     }
     // usage errors exit 2
     assert_eq!(run(&["verify", "--anchor", a]).status.code(), Some(2));
-    assert_eq!(run(&["verify", "--anchor", "/nonexistent.json", &envs[0]]).status.code(), Some(2));
+    assert_eq!(
+        run(&["verify", "--anchor", "/nonexistent.json", &envs[0]])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(run(&["prove", "--system", "nope"]).status.code(), Some(2));
 }
 
 fn devnet(dir: &Path, extra: &[&str]) -> (Output, Vec<serde_json::Value>) {
     let mut args = vec![
-        "devnet", "--dir", dir.to_str().unwrap(), "--batches", "2", "--listen", "127.0.0.1:0", "--depth", "8", "--capacity", "2",
-        "--accounts", "6", "--exit-when-settled", "--timeout", "900",
+        "devnet",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--batches",
+        "2",
+        "--listen",
+        "127.0.0.1:0",
+        "--depth",
+        "8",
+        "--capacity",
+        "2",
+        "--accounts",
+        "6",
+        "--exit-when-settled",
+        "--timeout",
+        "900",
     ];
     args.extend_from_slice(extra);
     let o = run(&args);
     let summary = String::from_utf8_lossy(&o.stdout)
         .lines()
-        .find_map(|l| l.strip_prefix("SUMMARY ").map(|j| serde_json::from_str::<Vec<serde_json::Value>>(j).unwrap()))
+        .find_map(|l| {
+            l.strip_prefix("SUMMARY ")
+                .map(|j| serde_json::from_str::<Vec<serde_json::Value>>(j).unwrap())
+        })
         .unwrap_or_default();
     (o, summary)
 }
@@ -191,14 +308,21 @@ fn faulty_devnet_ends_in_conflict_never_final() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(!summary.is_empty(), "{}", text(&o));
     assert_eq!(summary[0]["status"], "halted", "{}", text(&o));
-    assert!(summary.iter().all(|b| b["status"] != "final"), "{}", text(&o));
+    assert!(
+        summary.iter().all(|b| b["status"] != "final"),
+        "{}",
+        text(&o)
+    );
 }
 
 /// Start a node and workers for all systems of a fresh anchor, propose one batch, kill the
 /// `victim`'s worker at once, and wait until the others have proven the batch.
 fn one_worker_killed(policy: &str, victim: SystemId) -> Decision {
     let dir = tempfile::tempdir().unwrap();
-    let anchor = small_keys(dir.path(), &["--policy", policy, "--systems", "plonky2,stark,tee"]);
+    let anchor = small_keys(
+        dir.path(),
+        &["--policy", policy, "--systems", "plonky2,stark,tee"],
+    );
     let secrets = dir.path().join("anchor.json.secrets.json");
     let addr = free_addr();
     let (_node, client) = start_node(&anchor, &dir.path().join("node.db"), &addr);
@@ -211,8 +335,11 @@ fn one_worker_killed(policy: &str, victim: SystemId) -> Decision {
         }
         workers.push(w);
     }
-    let batch: multiprover_core::Batch =
-        serde_json::from_str(&batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#)).unwrap();
+    let batch: multiprover_core::Batch = serde_json::from_str(&batch_json(
+        1,
+        r#"{"from":1,"to":2,"amount":100,"nonce":0}"#,
+    ))
+    .unwrap();
     client.propose(&batch).unwrap();
     let t = Instant::now();
     loop {
@@ -221,7 +348,11 @@ fn one_worker_killed(policy: &str, victim: SystemId) -> Decision {
         if b.proofs.len() >= 2 {
             return b.decision.clone();
         }
-        assert!(t.elapsed() < Duration::from_secs(300), "workers did not prove in time: {:?}", b);
+        assert!(
+            t.elapsed() < Duration::from_secs(300),
+            "workers did not prove in time: {:?}",
+            b
+        );
         std::thread::sleep(Duration::from_millis(300));
     }
 }
@@ -251,8 +382,14 @@ fn a_restarted_node_keeps_every_batch_and_verdict() {
     let url = format!("http://{addr}/");
     let before = {
         let (_node, client) = start_node(&anchor, &db, &addr);
-        let b1: multiprover_core::Batch = serde_json::from_str(&batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#)).unwrap();
-        let b2: multiprover_core::Batch = serde_json::from_str(&batch_json(2, r#"{"from":2,"to":3,"amount":50,"nonce":0}"#)).unwrap();
+        let b1: multiprover_core::Batch = serde_json::from_str(&batch_json(
+            1,
+            r#"{"from":1,"to":2,"amount":100,"nonce":0}"#,
+        ))
+        .unwrap();
+        let b2: multiprover_core::Batch =
+            serde_json::from_str(&batch_json(2, r#"{"from":2,"to":3,"amount":50,"nonce":0}"#))
+                .unwrap();
         client.propose(&b1).unwrap();
         client.propose(&b2).unwrap();
         let _w1 = start_worker(SystemId::Stark, &url, &secrets);
@@ -269,8 +406,15 @@ fn a_restarted_node_keeps_every_batch_and_verdict() {
     };
     // the node and the workers are gone; start the node again on the same database
     let (_node, client) = start_node(&anchor, &db, &addr);
-    let after = (client.batches().unwrap(), client.record(1).unwrap(), client.record(2).unwrap());
-    assert_eq!(serde_json::to_value(&before.0).unwrap(), serde_json::to_value(&after.0).unwrap());
+    let after = (
+        client.batches().unwrap(),
+        client.record(1).unwrap(),
+        client.record(2).unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&before.0).unwrap(),
+        serde_json::to_value(&after.0).unwrap()
+    );
     assert_eq!(before.1, after.1);
     assert_eq!(before.2, after.2);
 }

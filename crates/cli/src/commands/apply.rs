@@ -27,7 +27,10 @@ pub fn run(a: ApplyArgs) -> Result<ExitCode, CliError> {
     let mut state = state_before(&anchor, &history, &batch)?;
     match apply_batch(&mut state, &batch, anchor.profile) {
         Ok(w) => {
-            println!("{}", serde_json::to_string_pretty(&w.statement).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&w.statement).unwrap_or_default()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

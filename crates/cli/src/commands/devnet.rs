@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use multiprover_core::{apply_batch, genesis_tree, Batch, SparseMerkleTree, SystemId, Transfer, TrustAnchor};
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, SparseMerkleTree, SystemId, Transfer, TrustAnchor,
+};
 use multiprover_node::client::Client;
 use rand::Rng;
 
@@ -63,34 +65,61 @@ fn random_batches(anchor: &TrustAnchor, n: u64, big: bool) -> Result<Vec<Batch>,
     let mut state: SparseMerkleTree = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
     let funded: Vec<u32> = anchor.genesis.iter().map(|a| a.index).collect();
     if funded.len() < 2 {
-        return Err(CliError::Usage("the devnet needs at least two funded accounts".into()));
+        return Err(CliError::Usage(
+            "the devnet needs at least two funded accounts".into(),
+        ));
     }
     let mut rng = rand::thread_rng();
     let mut out = Vec::new();
     for number in 1..=n {
         let mut transfers = Vec::new();
         let mut scratch = state.clone();
-        let count = if big { anchor.profile.capacity } else { rng.gen_range(1..=anchor.profile.capacity) };
+        let count = if big {
+            anchor.profile.capacity
+        } else {
+            rng.gen_range(1..=anchor.profile.capacity)
+        };
         for _ in 0..count {
             let from = funded[rng.gen_range(0..funded.len())];
             let mut to = funded[rng.gen_range(0..funded.len())];
             if to == from {
-                to = if from == funded[0] { funded[1] } else { funded[0] };
+                to = if from == funded[0] {
+                    funded[1]
+                } else {
+                    funded[0]
+                };
             }
             let acct = scratch.account(from);
             let cap = acct.balance / 4;
             // In --faulty mode the value at risk is large, so the policy needs every system
             // and the unsound one's proof is counted (and caught) before anything is final.
-            let amount = if big { 1_000_000_000 / anchor.profile.capacity as u64 + 1 } else { rng.gen_range(1..=cap.clamp(1, 50_000)) };
-            let t = Transfer { from, to, amount, nonce: acct.nonce as u32 };
+            let amount = if big {
+                1_000_000_000 / anchor.profile.capacity as u64 + 1
+            } else {
+                rng.gen_range(1..=cap.clamp(1, 50_000))
+            };
+            let t = Transfer {
+                from,
+                to,
+                amount,
+                nonce: acct.nonce as u32,
+            };
             let mut s2 = scratch.clone();
-            let one = Batch { chain_id: anchor.chain_id, batch_number: number, transfers: vec![t] };
+            let one = Batch {
+                chain_id: anchor.chain_id,
+                batch_number: number,
+                transfers: vec![t],
+            };
             if apply_batch(&mut s2, &one, anchor.profile).is_ok() {
                 scratch = s2;
                 transfers.push(t);
             }
         }
-        let batch = Batch { chain_id: anchor.chain_id, batch_number: number, transfers };
+        let batch = Batch {
+            chain_id: anchor.chain_id,
+            batch_number: number,
+            transfers,
+        };
         apply_batch(&mut state, &batch, anchor.profile)?;
         out.push(batch);
     }
@@ -116,10 +145,17 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     std::fs::create_dir_all(&a.dir).map_err(|e| CliError::io(&a.dir, e))?;
     let anchor_path = a.dir.join("anchor.json");
     let db = a.dir.join("node.db");
-    for stale in [db.clone(), a.dir.join("node.db-wal"), a.dir.join("node.db-shm")] {
+    for stale in [
+        db.clone(),
+        a.dir.join("node.db-wal"),
+        a.dir.join("node.db-shm"),
+    ] {
         let _ = std::fs::remove_file(stale);
     }
-    eprintln!("multiprover devnet: generating keys (profile D={}, T={})", a.depth, a.capacity);
+    eprintln!(
+        "multiprover devnet: generating keys (profile D={}, T={})",
+        a.depth, a.capacity
+    );
     let keys = KeysArgs {
         out: anchor_path.clone(),
         chain_id: 7,
@@ -135,10 +171,15 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     };
     let (anchor, secrets) = make_keys(&keys)?;
     write_keys(&anchor_path, &anchor, &secrets)?;
-    eprintln!("  anchor {} (hash {})", anchor_path.display(), anchor.hash());
+    eprintln!(
+        "  anchor {} (hash {})",
+        anchor_path.display(),
+        anchor.hash()
+    );
 
     let json = anchor.to_json_pretty();
-    let cfg = crate::commands::node::config(anchor.clone(), json, db, a.listen, a.static_dir.clone(), 60);
+    let cfg =
+        crate::commands::node::config(anchor.clone(), json, db, a.listen, a.static_dir.clone(), 60);
     let node = multiprover_node::spawn(cfg, multiprover_node::default_verifier())?;
     let url = format!("http://{}/", node.addr());
     println!("multiprover devnet: node and light-client demo at {url}");
@@ -162,15 +203,26 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
         if a.faulty == Some(s) {
             cmd.arg("--faulty");
         }
-        let child = cmd.spawn().map_err(|e| CliError::Usage(format!("cannot start the {s} worker: {e}")))?;
-        eprintln!("  {s:8} worker started{} (log {})", if a.faulty == Some(s) { ", FAULTY" } else { "" }, log.display());
+        let child = cmd
+            .spawn()
+            .map_err(|e| CliError::Usage(format!("cannot start the {s} worker: {e}")))?;
+        eprintln!(
+            "  {s:8} worker started{} (log {})",
+            if a.faulty == Some(s) { ", FAULTY" } else { "" },
+            log.display()
+        );
         workers.0.push((s, child));
     }
 
     let client = Client::new(&url);
     let batches = random_batches(&anchor, a.batches, a.faulty.is_some())?;
     for b in &batches {
-        write_file(&a.dir.join(format!("batches/batch-{}.json", b.batch_number)), serde_json::to_string_pretty(b).unwrap_or_default().as_bytes())?;
+        write_file(
+            &a.dir.join(format!("batches/batch-{}.json", b.batch_number)),
+            serde_json::to_string_pretty(b)
+                .unwrap_or_default()
+                .as_bytes(),
+        )?;
         client.propose(b)?;
     }
     eprintln!("  proposed {} batches", batches.len());
@@ -180,15 +232,31 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     let mut settled_report = false;
     loop {
         if let Ok(list) = client.batches() {
-            let finals = list.iter().filter(|b| b.status == multiprover_core::BatchStatus::Final).count() as u64;
-            let halted: Vec<u64> = list.iter().filter(|b| b.status == multiprover_core::BatchStatus::Halted).map(|b| b.batch_number).collect();
+            let finals = list
+                .iter()
+                .filter(|b| b.status == multiprover_core::BatchStatus::Final)
+                .count() as u64;
+            let halted: Vec<u64> = list
+                .iter()
+                .filter(|b| b.status == multiprover_core::BatchStatus::Halted)
+                .map(|b| b.batch_number)
+                .collect();
             pb.set_position(finals);
             let proofs: usize = list.iter().map(|b| b.proofs.len()).sum();
             pb.set_message(format!("final; {proofs} proofs in; halted: {halted:?}"));
-            let settled = finals == a.batches || !halted.is_empty() && a.faulty.is_some() && list.iter().all(|b| b.status != multiprover_core::BatchStatus::Final);
+            let settled = finals == a.batches
+                || !halted.is_empty()
+                    && a.faulty.is_some()
+                    && list
+                        .iter()
+                        .all(|b| b.status != multiprover_core::BatchStatus::Final);
             if settled && !settled_report {
                 settled_report = true;
-                pb.finish_with_message(if halted.is_empty() { "every batch final".to_string() } else { format!("CONFLICT: batches {halted:?} halted") });
+                pb.finish_with_message(if halted.is_empty() {
+                    "every batch final".to_string()
+                } else {
+                    format!("CONFLICT: batches {halted:?} halted")
+                });
                 println!("multiprover devnet: settled; demo at {url}");
                 let summary: Vec<serde_json::Value> = list
                     .iter()

@@ -28,7 +28,14 @@ pub struct NodeArgs {
     pub lease_secs: u64,
 }
 
-pub fn config(anchor: TrustAnchor, anchor_json: String, db: PathBuf, listen: SocketAddr, static_dir: Option<PathBuf>, lease_secs: u64) -> NodeConfig {
+pub fn config(
+    anchor: TrustAnchor,
+    anchor_json: String,
+    db: PathBuf,
+    listen: SocketAddr,
+    static_dir: Option<PathBuf>,
+    lease_secs: u64,
+) -> NodeConfig {
     NodeConfig {
         anchor,
         anchor_json,
@@ -40,7 +47,8 @@ pub fn config(anchor: TrustAnchor, anchor_json: String, db: PathBuf, listen: Soc
 }
 
 pub fn run(a: NodeArgs) -> Result<ExitCode, CliError> {
-    let json = String::from_utf8(read_bytes(&a.anchor)?).map_err(|_| CliError::Usage("anchor is not UTF-8".into()))?;
+    let json = String::from_utf8(read_bytes(&a.anchor)?)
+        .map_err(|_| CliError::Usage("anchor is not UTF-8".into()))?;
     let anchor = TrustAnchor::from_json(json.as_bytes())?;
     let cfg = config(anchor, json, a.db, a.listen, a.static_dir, a.lease_secs);
     let handle = multiprover_node::spawn(cfg, multiprover_node::default_verifier())?;

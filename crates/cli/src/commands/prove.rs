@@ -59,40 +59,63 @@ pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
         Which::Plonky2 => vec![SystemId::Plonky2],
         Which::Stark => vec![SystemId::Stark],
         Which::Tee => vec![SystemId::Tee],
-        Which::All => anchor.configured_systems().into_iter().filter(|s| available().contains(s)).collect(),
+        Which::All => anchor
+            .configured_systems()
+            .into_iter()
+            .filter(|s| available().contains(s))
+            .collect(),
     };
     let secrets_file = a.secrets.clone().unwrap_or_else(|| secrets_path(&a.anchor));
-    let secrets: Secrets = if systems.contains(&SystemId::Tee) { read_json(&secrets_file)? } else { Secrets::default() };
-    let pb = spinner(format!("proving batch {} with {}", batch.batch_number, names(&systems)), a.json);
+    let secrets: Secrets = if systems.contains(&SystemId::Tee) {
+        read_json(&secrets_file)?
+    } else {
+        Secrets::default()
+    };
+    let pb = spinner(
+        format!(
+            "proving batch {} with {}",
+            batch.batch_number,
+            names(&systems)
+        ),
+        a.json,
+    );
     let started = Instant::now();
-    let results: Vec<(SystemId, Result<(PathBuf, usize, f64, f64), CliError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = systems
-            .iter()
-            .map(|s| {
-                let (anchor, batch, state, secrets, out) = (&anchor, &batch, &state, &secrets, &a.out);
-                (
-                    *s,
-                    scope.spawn(move || -> Result<(PathBuf, usize, f64, f64), CliError> {
-                        let t0 = Instant::now();
-                        let prover = AnyProver::setup(*s, anchor.profile, false, secrets)?;
-                        check_key(anchor, &prover)?;
-                        let setup = t0.elapsed().as_secs_f64();
-                        let t1 = Instant::now();
-                        let env = prover.prove(state, batch, anchor.profile, 0)?;
-                        let prove = t1.elapsed().as_secs_f64();
-                        let bytes = env.to_bytes();
-                        let path = out.join(format!("batch-{}.{}.env", batch.batch_number, s));
-                        write_file(&path, &bytes)?;
-                        Ok((path, bytes.len(), setup, prove))
-                    }),
-                )
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(s, h)| (s, h.join().unwrap_or_else(|_| Err(CliError::Usage("prover panicked".into())))))
-            .collect()
-    });
+    let results: Vec<(SystemId, Result<(PathBuf, usize, f64, f64), CliError>)> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = systems
+                .iter()
+                .map(|s| {
+                    let (anchor, batch, state, secrets, out) =
+                        (&anchor, &batch, &state, &secrets, &a.out);
+                    (
+                        *s,
+                        scope.spawn(move || -> Result<(PathBuf, usize, f64, f64), CliError> {
+                            let t0 = Instant::now();
+                            let prover = AnyProver::setup(*s, anchor.profile, false, secrets)?;
+                            check_key(anchor, &prover)?;
+                            let setup = t0.elapsed().as_secs_f64();
+                            let t1 = Instant::now();
+                            let env = prover.prove(state, batch, anchor.profile, 0)?;
+                            let prove = t1.elapsed().as_secs_f64();
+                            let bytes = env.to_bytes();
+                            let path = out.join(format!("batch-{}.{}.env", batch.batch_number, s));
+                            write_file(&path, &bytes)?;
+                            Ok((path, bytes.len(), setup, prove))
+                        }),
+                    )
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|(s, h)| {
+                    (
+                        s,
+                        h.join()
+                            .unwrap_or_else(|_| Err(CliError::Usage("prover panicked".into()))),
+                    )
+                })
+                .collect()
+        });
     pb.finish_and_clear();
     let mut failed = false;
     let mut report = Vec::new();
@@ -100,7 +123,10 @@ pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
         match r {
             Ok((path, size, setup, prove)) => {
                 if !a.json {
-                    println!("{s:8} proved in {prove:7.2} s (setup {setup:.2} s), {size} bytes -> {}", path.display());
+                    println!(
+                        "{s:8} proved in {prove:7.2} s (setup {setup:.2} s), {size} bytes -> {}",
+                        path.display()
+                    );
                 }
                 report.push(serde_json::json!({"system": s, "ok": true, "prove_secs": prove, "setup_secs": setup, "bytes": size, "path": path}));
             }
@@ -112,15 +138,25 @@ pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
         }
     }
     if a.json {
-        println!("{}", serde_json::json!({"results": report, "wall_secs": started.elapsed().as_secs_f64()}));
+        println!(
+            "{}",
+            serde_json::json!({"results": report, "wall_secs": started.elapsed().as_secs_f64()})
+        );
     } else {
         println!("all done in {:.2} s", started.elapsed().as_secs_f64());
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A prover's key must be the one the anchor pins, or its proofs are useless.
-pub fn check_key(anchor: &multiprover_core::TrustAnchor, prover: &AnyProver) -> Result<(), CliError> {
+pub fn check_key(
+    anchor: &multiprover_core::TrustAnchor,
+    prover: &AnyProver,
+) -> Result<(), CliError> {
     let s = prover.system();
     let pinned = anchor
         .key(s)

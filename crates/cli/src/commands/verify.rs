@@ -27,10 +27,16 @@ pub struct VerifyArgs {
 
 fn check_batch(e: &Envelope, batch: &Batch, capacity: u32) -> Result<(), String> {
     if e.statement.chain_id != batch.chain_id {
-        return Err(format!("statement is for chain {}, the batch for chain {}", e.statement.chain_id, batch.chain_id));
+        return Err(format!(
+            "statement is for chain {}, the batch for chain {}",
+            e.statement.chain_id, batch.chain_id
+        ));
     }
     if e.statement.batch_number != batch.batch_number {
-        return Err(format!("statement is for batch {}, not batch {}", e.statement.batch_number, batch.batch_number));
+        return Err(format!(
+            "statement is for batch {}, not batch {}",
+            e.statement.batch_number, batch.batch_number
+        ));
     }
     let h = batch.hash(capacity).map_err(|x| x.to_string())?;
     if e.statement.batch_hash != h {
@@ -73,12 +79,21 @@ pub fn run(a: VerifyArgs) -> Result<ExitCode, CliError> {
                 if !a.json {
                     println!("INVALID {}: {reason}", path.display());
                 }
-                out.push(serde_json::json!({"path": path, "ok": false, "error": reason, "millis": ms}));
+                out.push(
+                    serde_json::json!({"path": path, "ok": false, "error": reason, "millis": ms}),
+                );
             }
         }
     }
     if a.json {
-        println!("{}", serde_json::json!({"valid": bad == 0, "envelopes": out}));
+        println!(
+            "{}",
+            serde_json::json!({"valid": bad == 0, "envelopes": out})
+        );
     }
-    Ok(if bad == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -47,7 +47,11 @@ struct Replay {
 impl Replay {
     fn new(anchor: TrustAnchor) -> Result<Replay, CliError> {
         let state = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
-        Ok(Replay { anchor, state, applied: 0 })
+        Ok(Replay {
+            anchor,
+            state,
+            applied: 0,
+        })
     }
 
     /// Bring the state to just before batch `n`, fetching earlier batches from the node. The
@@ -70,7 +74,11 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
     let anchor = client.anchor()?;
     let secrets: Secrets = match (&a.secrets, a.system) {
         (Some(p), _) => read_json(p)?,
-        (None, SystemId::Tee) => return Err(CliError::Usage("--system tee needs --secrets FILE (the enclave key)".into())),
+        (None, SystemId::Tee) => {
+            return Err(CliError::Usage(
+                "--system tee needs --secrets FILE (the enclave key)".into(),
+            ))
+        }
         _ => Secrets::default(),
     };
     let t = Instant::now();
@@ -81,7 +89,11 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
         "[{}] worker ready in {:.1} s{}; polling {}",
         a.system,
         t.elapsed().as_secs_f64(),
-        if a.faulty { " (FAULTY: proves inflated roots)" } else { "" },
+        if a.faulty {
+            " (FAULTY: proves inflated roots)"
+        } else {
+            ""
+        },
         a.node
     );
     let mut replay = Replay::new(anchor.clone())?;
@@ -109,7 +121,9 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
             }
         };
         let Some(item) = item else {
-            if a.idle_exit.is_some_and(|s| idle_since.elapsed() > Duration::from_secs(s)) {
+            if a.idle_exit
+                .is_some_and(|s| idle_since.elapsed() > Duration::from_secs(s))
+            {
                 break;
             }
             std::thread::sleep(Duration::from_millis(300));
@@ -117,7 +131,10 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
         };
         idle_since = Instant::now();
         if let Err(e) = replay.advance_to(&client, item.batch_number) {
-            eprintln!("[{}] cannot rebuild the state before batch {}: {e}", a.system, item.batch_number);
+            eprintln!(
+                "[{}] cannot rebuild the state before batch {}: {e}",
+                a.system, item.batch_number
+            );
             std::thread::sleep(Duration::from_secs(1));
             continue;
         }
@@ -138,13 +155,22 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
             Ok(env) => {
                 let secs = t.elapsed().as_secs_f64();
                 match client.submit(&env.to_bytes()) {
-                    Ok(_) => eprintln!("[{}] batch {} proved in {secs:.2} s and accepted", a.system, item.batch_number),
-                    Err(e) => eprintln!("[{}] batch {} proved in {secs:.2} s but rejected: {e}", a.system, item.batch_number),
+                    Ok(_) => eprintln!(
+                        "[{}] batch {} proved in {secs:.2} s and accepted",
+                        a.system, item.batch_number
+                    ),
+                    Err(e) => eprintln!(
+                        "[{}] batch {} proved in {secs:.2} s but rejected: {e}",
+                        a.system, item.batch_number
+                    ),
                 }
                 done += 1;
             }
             Err(e) => {
-                eprintln!("[{}] batch {}: proving failed: {e}", a.system, item.batch_number);
+                eprintln!(
+                    "[{}] batch {}: proving failed: {e}",
+                    a.system, item.batch_number
+                );
                 std::thread::sleep(Duration::from_secs(1));
             }
         }
