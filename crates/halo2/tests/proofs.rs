@@ -50,7 +50,7 @@ fn honest_proof_verifies_and_everything_else_is_rejected() {
             1 => &mut e.statement.post_root,
             _ => &mut e.statement.batch_hash,
         };
-        d.0[i] = d.0[i] + multiprover_core::Fp::ONE;
+        d.0[i] += multiprover_core::Fp::ONE;
         assert!(
             matches!(verify(&key, &e), Err(Error::Rejected(_))),
             "public input {i}"

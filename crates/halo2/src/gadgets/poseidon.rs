@@ -243,12 +243,12 @@ impl PoseidonInstructions for PoseidonChip {
         let out = base + OUT_OFFSET;
         let mut outputs = Vec::with_capacity(4);
         let mut output_values = [Value::known(Fp::zero()); 4];
-        for j in 0..4 {
+        for (j, ov) in output_values.iter_mut().enumerate() {
             let (_, yc, y) =
                 self.gl
                     .assign_reduce_row(ctx.region, out + j, linear(&ys, j), None)?;
             outputs.push(yc);
-            output_values[j] = y;
+            *ov = y;
         }
         ctx.offset = base + PERM_ROWS;
         Ok(PermutationCells {

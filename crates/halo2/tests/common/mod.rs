@@ -182,7 +182,7 @@ pub fn unchecked_witness_in(
     }
     let _ = BALANCE_BOUND;
     BatchWitness {
-        profile: profile,
+        profile,
         statement: Statement {
             chain_id: batch.chain_id,
             batch_number: batch.batch_number,
