@@ -5,31 +5,50 @@
 use std::path::PathBuf;
 
 use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
-use multiprover_core::{genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, SystemId, SystemKey, Transfer};
-use multiprover_verifier::{compiled_systems, verify_envelope_bytes, BatchRecord, HexBytes, LightClient};
+use multiprover_core::{
+    genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, SystemId, SystemKey,
+    Transfer,
+};
+use multiprover_verifier::{
+    compiled_systems, verify_envelope_bytes, BatchRecord, HexBytes, LightClient,
+};
 
 /// 2025-06-01, inside the TEE fixture's registration window.
 const NOW: u64 = 1_748_736_000;
 
 fn dir(s: SystemId) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures").join(s.name())
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/fixtures")
+        .join(s.name())
 }
 
 fn fixtures() -> Vec<(SystemKey, Vec<u8>)> {
     compiled_systems()
         .into_iter()
         .map(|s| {
-            let key: SystemKey = serde_json::from_slice(&std::fs::read(dir(s).join("key.json")).expect("fixture key")).unwrap();
-            (key, std::fs::read(dir(s).join("envelope.bin")).expect("fixture envelope"))
+            let key: SystemKey = serde_json::from_slice(
+                &std::fs::read(dir(s).join("key.json")).expect("fixture key"),
+            )
+            .unwrap();
+            (
+                key,
+                std::fs::read(dir(s).join("envelope.bin")).expect("fixture envelope"),
+            )
         })
         .collect()
 }
 
 fn anchor() -> TrustAnchor {
     let profile = Profile::SMALL;
-    let genesis: Vec<GenesisAccount> = (1..=4).map(|i| GenesisAccount { index: i, balance: 1_000_000 }).collect();
+    let genesis: Vec<GenesisAccount> = (1..=4)
+        .map(|i| GenesisAccount {
+            index: i,
+            balance: 1_000_000,
+        })
+        .collect();
     let tee: TeeRegistry = if compiled_systems().contains(&SystemId::Tee) {
-        serde_json::from_slice(&std::fs::read(dir(SystemId::Tee).join("registry.json")).unwrap()).unwrap()
+        serde_json::from_slice(&std::fs::read(dir(SystemId::Tee).join("registry.json")).unwrap())
+            .unwrap()
     } else {
         TeeRegistry::default()
     };
@@ -50,7 +69,20 @@ fn batch() -> Batch {
     Batch {
         chain_id: 7,
         batch_number: 1,
-        transfers: vec![Transfer { from: 1, to: 2, amount: 100, nonce: 0 }, Transfer { from: 3, to: 4, amount: 5, nonce: 0 }],
+        transfers: vec![
+            Transfer {
+                from: 1,
+                to: 2,
+                amount: 100,
+                nonce: 0,
+            },
+            Transfer {
+                from: 3,
+                to: 4,
+                amount: 5,
+                nonce: 0,
+            },
+        ],
     }
 }
 
@@ -58,13 +90,18 @@ fn batch() -> Batch {
 fn every_fixture_verifies_and_tampering_is_rejected() {
     let a = anchor();
     for (key, bytes) in fixtures() {
-        let e = verify_envelope_bytes(&a, &bytes, NOW).unwrap_or_else(|err| panic!("{}: {err}", key.system));
+        let e = verify_envelope_bytes(&a, &bytes, NOW)
+            .unwrap_or_else(|err| panic!("{}: {err}", key.system));
         assert_eq!(e.system, key.system);
         // flip a byte in the proof part, truncate, extend
         let mut flipped = bytes.clone();
         let i = bytes.len() - 1 - (bytes.len() - multiprover_core::envelope::HEADER_BYTES) / 2;
         flipped[i] ^= 1;
-        assert!(verify_envelope_bytes(&a, &flipped, NOW).is_err(), "{}: flipped accepted", key.system);
+        assert!(
+            verify_envelope_bytes(&a, &flipped, NOW).is_err(),
+            "{}: flipped accepted",
+            key.system
+        );
         assert!(verify_envelope_bytes(&a, &bytes[..bytes.len() - 1], NOW).is_err());
         let mut longer = bytes.clone();
         longer.push(0);
@@ -78,7 +115,11 @@ fn every_fixture_verifies_and_tampering_is_rejected() {
                 _ => &mut env.statement.batch_hash,
             };
             d.0[1] = d.0[1] + multiprover_core::Fp::ONE;
-            assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(), "{}: changed input {field} accepted", key.system);
+            assert!(
+                verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(),
+                "{}: changed input {field} accepted",
+                key.system
+            );
         }
         // relabelled as another batch / chain, or under another system's id or key id
         // (A batch number relabelled alone is bound only through the batch hash, which the
@@ -95,7 +136,11 @@ fn every_fixture_verifies_and_tampering_is_rejected() {
             if let Some(k) = a.key(other) {
                 env.vk_id = k.vk_id;
             }
-            assert!(verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(), "{} proof accepted as {other}", key.system);
+            assert!(
+                verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(),
+                "{} proof accepted as {other}",
+                key.system
+            );
         }
     }
 }
@@ -108,7 +153,11 @@ fn light_client_on_fixtures() {
     let w = multiprover_core::apply_batch(&mut state, &batch(), a.profile).unwrap();
     let mut envelopes: Vec<HexBytes> = fixtures().into_iter().map(|(_, b)| HexBytes(b)).collect();
     envelopes.push(HexBytes(b"garbage".to_vec()));
-    let record = BatchRecord { batch: batch(), claimed_post_root: w.statement.post_root, envelopes };
+    let record = BatchRecord {
+        batch: batch(),
+        claimed_post_root: w.statement.post_root,
+        envelopes,
+    };
     let json = record.to_json();
     let record = BatchRecord::from_json(json.as_bytes()).unwrap();
     let mut t = 0.0;
@@ -124,9 +173,17 @@ fn light_client_on_fixtures() {
     assert!(v.proofs.iter().all(|p| p.millis > 0.0));
     assert_eq!(v.batch_hash, w.statement.batch_hash);
     // value at risk 105: two systems with a zk one finalize
-    let zk = compiled_systems().iter().filter(|s| s.is_in(multiprover_core::Family::Zk)).count();
+    let zk = compiled_systems()
+        .iter()
+        .filter(|s| s.is_in(multiprover_core::Family::Zk))
+        .count();
     if n >= 2 && zk >= 1 {
-        assert_eq!(v.status, multiprover_core::BatchStatus::Final, "{:?}", v.decision);
+        assert_eq!(
+            v.status,
+            multiprover_core::BatchStatus::Final,
+            "{:?}",
+            v.decision
+        );
         assert_eq!(client.status().final_batch, 1);
     } else {
         assert_eq!(v.status, multiprover_core::BatchStatus::Pending);
@@ -137,7 +194,16 @@ fn light_client_on_fixtures() {
     assert!(client.ingest(&other, NOW, &mut clock).is_err());
     // envelopes relabelled as batch 2 do not match batch 2's own hash
     let mut next = state.clone();
-    let b2 = Batch { chain_id: 7, batch_number: 2, transfers: vec![Transfer { from: 2, to: 1, amount: 1, nonce: 0 }] };
+    let b2 = Batch {
+        chain_id: 7,
+        batch_number: 2,
+        transfers: vec![Transfer {
+            from: 2,
+            to: 1,
+            amount: 1,
+            nonce: 0,
+        }],
+    };
     let w2 = multiprover_core::apply_batch(&mut next, &b2, a.profile).unwrap();
     let relabelled: Vec<HexBytes> = fixtures()
         .into_iter()
@@ -148,7 +214,11 @@ fn light_client_on_fixtures() {
             HexBytes(e.to_bytes())
         })
         .collect();
-    let r2 = BatchRecord { batch: b2, claimed_post_root: w2.statement.post_root, envelopes: relabelled };
+    let r2 = BatchRecord {
+        batch: b2,
+        claimed_post_root: w2.statement.post_root,
+        envelopes: relabelled,
+    };
     let v2 = client.ingest(&r2, NOW, &mut clock).unwrap();
     assert!(v2.proofs.iter().all(|p| !p.ok), "{:?}", v2.proofs);
     assert_eq!(v2.status, multiprover_core::BatchStatus::Pending);
