@@ -33,6 +33,9 @@ pub struct AppState {
     pub(crate) node: Arc<Mutex<NodeState>>,
     pub(crate) verifier: Arc<dyn ProofVerifier + Send + Sync>,
     pub(crate) anchor_json: Arc<String>,
+    /// Proof verifications running at once (one per core): a flood of well-formed but
+    /// invalid envelopes queues here instead of taking every CPU from the other routes.
+    pub(crate) verify_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -174,9 +177,13 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
             Err(e) => return err(core_status(&e), e),
         }
     };
+    let Ok(slot) = s.verify_slots.clone().acquire_owned().await else {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    };
     let verifier = s.verifier.clone();
     let env2 = env.clone();
     let verdict = tokio::task::spawn_blocking(move || verifier.verify(&anchor, &env2)).await;
+    drop(slot);
     match verdict {
         Ok(Ok(())) => {}
         Ok(Err(reason)) => {

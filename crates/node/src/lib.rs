@@ -100,6 +100,9 @@ fn build(config: &NodeConfig, verifier: SharedVerifier) -> Result<axum::Router, 
         node: Arc::new(Mutex::new(node)),
         verifier,
         anchor_json: Arc::new(config.anchor_json.clone()),
+        verify_slots: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     };
     Ok(api::router(state, config.static_dir.clone()))
 }
