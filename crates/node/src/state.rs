@@ -106,6 +106,12 @@ impl NodeState {
                     batch.batch_number
                 ))
             })?;
+            if state.root() != claimed {
+                return Err(Error::Corrupt(format!(
+                    "stored batch {} claims a post root the STF does not give",
+                    batch.batch_number
+                )));
+            }
             settlement.propose(batch, claimed)?;
         }
         for e in store.envelopes()? {

@@ -394,3 +394,78 @@ fn serves_static_files() {
     assert_eq!(body, anchor().to_json_pretty());
     node.shutdown();
 }
+
+#[test]
+fn verdicts_are_stored_with_the_envelopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let (node, client) = start(&db);
+    let st = client
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .unwrap()
+        .statement;
+    client
+        .propose(&batch(2, vec![transfer(2, 3, 1, 0)]))
+        .unwrap();
+    client.submit(&envelope(SystemId::Halo2, &st)).unwrap();
+    client.submit(&envelope(SystemId::Tee, &st)).unwrap();
+    // Rejected: nothing of it may reach the store.
+    let mut bad = Envelope::from_bytes(&envelope(SystemId::Stark, &st)).unwrap();
+    bad.proof.clear();
+    assert_eq!(
+        http_status(&client.submit(&bad.to_bytes()).unwrap_err()),
+        422
+    );
+    node.shutdown();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let verdicts: Vec<(i64, String)> = conn
+        .prepare("SELECT batch_number, status FROM verdicts ORDER BY batch_number")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        verdicts,
+        vec![(1, "\"final\"".to_string()), (2, "\"pending\"".to_string())]
+    );
+    let systems: Vec<String> = conn
+        .prepare("SELECT system FROM envelopes ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(systems, vec!["halo2", "tee"]);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_tampered_store_is_refused_at_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    {
+        let (node, client) = start(&db);
+        client
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+            .unwrap();
+        node.shutdown();
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let root: String = conn
+        .query_row("SELECT claimed_post_root FROM batches", [], |r| r.get(0))
+        .unwrap();
+    let pre = serde_json::to_string(&anchor().genesis_root).unwrap();
+    assert_ne!(root, pre);
+    conn.execute("UPDATE batches SET claimed_post_root = ?1", [&pre])
+        .unwrap();
+    drop(conn);
+    assert!(matches!(
+        spawn(config(&db, 120), mock()),
+        Err(Error::Corrupt(_))
+    ));
+}
