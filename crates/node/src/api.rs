@@ -195,7 +195,16 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
                 },
             )
         }
-        Err(e) => return err(StatusCode::INTERNAL_SERVER_ERROR, e),
+        // A verifier that panics on hostile bytes rejects them; the node carries on.
+        Err(_) => {
+            return err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                CoreError::ProofRejected {
+                    system: env.system,
+                    reason: "the verifier failed on this proof".into(),
+                },
+            )
+        }
     }
     let node = s.node.clone();
     let r = tokio::task::spawn_blocking(move || {

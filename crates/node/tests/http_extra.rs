@@ -58,6 +58,8 @@ struct MockVerifier;
 
 impl ProofVerifier for MockVerifier {
     fn verify(&self, _anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String> {
+        // Stands for a verifier with a bug that hostile bytes can reach.
+        assert!(envelope.proof != b"boom", "verifier bug");
         if envelope.proof.as_slice() == keccak256(envelope.statement.to_bytes()).as_slice() {
             Ok(())
         } else {
@@ -468,4 +470,24 @@ fn a_tampered_store_is_refused_at_startup() {
         spawn(config(&db, 120), mock()),
         Err(Error::Corrupt(_))
     ));
+}
+
+#[test]
+fn a_panicking_verifier_rejects_and_the_node_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+    let st = client
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .unwrap()
+        .statement;
+    let mut boom = Envelope::from_bytes(&envelope(SystemId::Halo2, &st)).unwrap();
+    boom.proof = b"boom".to_vec();
+    for _ in 0..3 {
+        let e = client.submit(&boom.to_bytes()).unwrap_err();
+        assert_eq!(http_status(&e), 422, "{e}");
+    }
+    assert!(client.batches().unwrap()[0].proofs.is_empty());
+    client.submit(&envelope(SystemId::Halo2, &st)).unwrap();
+    assert_eq!(client.batches().unwrap()[0].proofs.len(), 1);
+    node.shutdown();
 }
