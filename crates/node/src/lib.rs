@@ -3,6 +3,7 @@
 pub mod api;
 pub mod client;
 pub mod error;
+mod server;
 pub mod state;
 pub mod store;
 
@@ -111,9 +112,7 @@ fn build(config: &NodeConfig, verifier: SharedVerifier) -> Result<axum::Router, 
 pub async fn serve(config: NodeConfig, verifier: SharedVerifier) -> Result<(), Error> {
     let app = build(&config, verifier)?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    server::run(listener, app, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -158,7 +157,7 @@ pub fn spawn(config: NodeConfig, verifier: SharedVerifier) -> Result<NodeHandle,
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                     return;
                 };
-                let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let server = server::run(listener, app, async {
                     let _ = rx.await;
                 });
                 if let Err(e) = server.await {

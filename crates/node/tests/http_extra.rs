@@ -491,3 +491,32 @@ fn a_panicking_verifier_rejects_and_the_node_carries_on() {
     assert_eq!(client.batches().unwrap()[0].proofs.len(), 1);
     node.shutdown();
 }
+
+#[test]
+fn a_client_trickling_its_headers_is_cut_off() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+    let mut slow = std::net::TcpStream::connect(node.addr()).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    slow.write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let t = std::time::Instant::now();
+    // Meanwhile everyone else is served.
+    assert_eq!(client.status().unwrap()["head"], 0);
+    let mut buf = [0u8; 256];
+    let n = slow.read(&mut buf).unwrap_or(0);
+    let waited = t.elapsed();
+    // Closed (or answered with an error status), never served as a request.
+    assert!(
+        n == 0 || !String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(25),
+        "{waited:?}"
+    );
+    node.shutdown();
+}
