@@ -89,6 +89,8 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group(format!("halo2 D={} T={}", profile.depth, profile.capacity));
     g.sample_size(10);
+    g.warm_up_time(std::time::Duration::from_millis(100));
+    g.measurement_time(std::time::Duration::from_secs(1));
     g.bench_function("verify one proof", |b| {
         b.iter(|| verify(&key, &env).expect("verify"))
     });
