@@ -520,3 +520,39 @@ fn a_client_trickling_its_headers_is_cut_off() {
     );
     node.shutdown();
 }
+
+#[test]
+fn an_oversized_chunked_body_is_cut_off() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client) = start(&dir.path().join("node.db"));
+    let mut s = std::net::TcpStream::connect(node.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(
+        b"POST /api/envelopes HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+    )
+    .unwrap();
+    // No declared length: 5 MiB streamed in 64 KiB chunks. The node may stop reading (and
+    // close) once the limit is passed, so write errors are expected.
+    let chunk = vec![0u8; 64 * 1024];
+    for _ in 0..80 {
+        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .is_err()
+            || s.write_all(&chunk).is_err()
+            || s.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n");
+    let mut head = [0u8; 32];
+    let n = s.read(&mut head).unwrap();
+    assert!(
+        String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 413"),
+        "{}",
+        String::from_utf8_lossy(&head[..n])
+    );
+    assert_eq!(client.status().unwrap()["head"], 0);
+    node.shutdown();
+}
