@@ -229,6 +229,60 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
     }
 }
 
+/// Body of `POST /api/batches/{n}/resolve`.
+#[derive(Deserialize)]
+struct ResolveBody {
+    root: multiprover_core::Digest,
+    signature: HexBytes,
+}
+
+async fn resolve(State(s): State<AppState>, Path(num): Path<String>, req: Request) -> Response {
+    let Ok(num) = num.parse::<u64>() else {
+        return err(StatusCode::BAD_REQUEST, "batch number must be an integer");
+    };
+    let body = match read_body(req, 64 * 1024).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let body: ResolveBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return err(
+                StatusCode::BAD_REQUEST,
+                format!("expected {{\"root\", \"signature\"}}: {e}"),
+            )
+        }
+    };
+    let node = s.node.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        let mut n = node.lock().unwrap_or_else(|p| p.into_inner());
+        let losers = n.resolve(num, body.root, &body.signature.0)?;
+        let b = n.settlement.batch(num).map(|b| (b.status, b.final_root));
+        Ok::<_, Error>((losers, b))
+    })
+    .await;
+    match r {
+        Ok(Ok((losers, b))) => Json(json!({
+            "batch_number": num,
+            "quarantined": losers,
+            "status": b.map(|b| b.0),
+            "final_root": b.and_then(|b| b.1),
+        }))
+        .into_response(),
+        Ok(Err(Error::Core(c))) => {
+            let code = match &c {
+                CoreError::UnknownBatch(_) => StatusCode::NOT_FOUND,
+                CoreError::BadResolution("batch is not halted") => StatusCode::CONFLICT,
+                CoreError::BadResolution(m) if m.contains("sign") => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            err(code, c)
+        }
+        Ok(Err(e)) => error_response(e),
+        Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
 async fn batches(State(s): State<AppState>) -> Response {
     let n = lock(&s);
     let list: Vec<BatchSummary> = n
@@ -304,6 +358,7 @@ pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router
                 .get(batches),
         )
         .route("/api/batches/{n}", get(record))
+        .route("/api/batches/{n}/resolve", post(resolve))
         .route("/api/work", get(work))
         .route(
             "/api/envelopes",

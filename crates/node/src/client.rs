@@ -145,6 +145,28 @@ impl Client {
         Ok(TrustAnchor::from_json(s.as_bytes())?)
     }
 
+    /// `POST /api/batches/{n}/resolve`: the council resolves halted batch `n` to `root`
+    /// (`signature`: 65-byte `r ‖ s ‖ v` over `multiprover_core::settlement::resolution_digest`).
+    /// Answers `{"batch_number", "quarantined", "status", "final_root"}`.
+    pub fn resolve(
+        &self,
+        n: u64,
+        root: multiprover_core::Digest,
+        signature: &[u8],
+    ) -> Result<serde_json::Value, Error> {
+        let body = serde_json::json!({
+            "root": root,
+            "signature": format!("0x{}", hex::encode(signature)),
+        });
+        parse(
+            self.agent
+                .post(&self.url(&format!("/api/batches/{n}/resolve")))
+                .set("content-type", "application/json")
+                .send_string(&body.to_string())
+                .map_err(http_error)?,
+        )
+    }
+
     /// `GET /api/status`.
     pub fn status(&self) -> Result<serde_json::Value, Error> {
         self.get("/api/status")

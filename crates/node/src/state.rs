@@ -128,6 +128,11 @@ impl NodeState {
             }
             settlement.record_verified(idx, e.system, e.post_root);
         }
+        for (n, root, sig) in store.resolutions()? {
+            settlement
+                .resolve(n, root, &sig)
+                .map_err(|e| Error::Corrupt(format!("stored resolution of batch {n}: {e}")))?;
+        }
         Ok(NodeState {
             settlement,
             state,
@@ -204,6 +209,33 @@ impl NodeState {
         self.settlement = settlement;
         self.leases.remove(&(e.batch_number, e.system));
         Ok(())
+    }
+
+    /// A council resolution of halted batch `n` to `root` (core checks the signature, that
+    /// the batch is halted and that `root` was proven). Only the node's own STF root is
+    /// accepted: any other root would leave the node's reference state behind the chain.
+    /// Returns the systems quarantined.
+    pub fn resolve(
+        &mut self,
+        n: u64,
+        root: Digest,
+        signature: &[u8],
+    ) -> Result<Vec<SystemId>, Error> {
+        let b = self
+            .settlement
+            .batch(n)
+            .ok_or(multiprover_core::CoreError::UnknownBatch(n))?;
+        if b.claimed_post_root != root {
+            return Err(Error::Core(multiprover_core::CoreError::BadResolution(
+                "this node only resolves to the root its own STF computes",
+            )));
+        }
+        let mut settlement = self.settlement.clone();
+        let losers = settlement.resolve(n, root, signature)?;
+        self.store
+            .insert_resolution(n, &root, signature, settlement.batches())?;
+        self.settlement = settlement;
+        Ok(losers)
     }
 
     /// The statement batch `n` implies for `root`.

@@ -55,6 +55,13 @@ CREATE TABLE IF NOT EXISTS verdicts (
     final_root TEXT,
     updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS resolutions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_number INTEGER NOT NULL REFERENCES batches(number),
+    root TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
 ";
 
 fn now() -> i64 {
@@ -210,6 +217,46 @@ impl Store {
         Self::write_verdicts(&tx, states)?;
         tx.commit()?;
         Ok(n == 1)
+    }
+
+    /// Store a council resolution and every verdict, in one transaction.
+    pub fn insert_resolution(
+        &mut self,
+        batch_number: u64,
+        root: &Digest,
+        signature: &[u8],
+        states: &[BatchState],
+    ) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO resolutions (batch_number, root, signature, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![batch_number as i64, json(root), signature, now()],
+        )?;
+        Self::write_verdicts(&tx, states)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every council resolution (batch number, root, signature), in order.
+    pub fn resolutions(&self) -> Result<Vec<(u64, Digest, Vec<u8>)>, Error> {
+        let mut st = self
+            .conn
+            .prepare("SELECT batch_number, root, signature FROM resolutions ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (n, root, sig) = row?;
+            let root: Digest = serde_json::from_str(&root)
+                .map_err(|e| Error::Corrupt(format!("resolution of batch {n}: {e}")))?;
+            out.push((n as u64, root, sig));
+        }
+        Ok(out)
     }
 
     /// The stored verdict rows (batch number, status JSON, decision JSON).

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use multiprover_core::alloy_primitives::keccak256;
 use multiprover_core::anchor::{TeeRegistry, ANCHOR_VERSION};
+use multiprover_core::settlement::resolution_digest;
 use multiprover_core::{
     genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, ProofVerifier,
     Statement, SystemId, SystemKey, Transfer, TrustAnchor, B256,
 };
-use multiprover_core::{BatchStatus, Decision};
+use multiprover_core::{BatchStatus, Decision, Digest};
 use multiprover_node::{spawn, Client, Error, NodeConfig, NodeHandle, SharedVerifier};
 
 const CHAIN_ID: u64 = 7;
@@ -43,8 +44,21 @@ fn anchor() -> TrustAnchor {
             })
             .collect(),
         tee: TeeRegistry::default(),
-        council: Address::repeat_byte(0x11),
+        council: Address::from_public_key(council_key().verifying_key()),
     }
+}
+
+fn council_key() -> k256::ecdsa::SigningKey {
+    k256::ecdsa::SigningKey::from_slice(&[0x42; 32]).unwrap()
+}
+
+/// The council's 65-byte `r ‖ s ‖ v` signature resolving `batch` to `root`.
+fn council_sign(key: &k256::ecdsa::SigningKey, batch: u64, root: &Digest) -> Vec<u8> {
+    let digest = resolution_digest(CHAIN_ID, batch, root);
+    let (sig, rec) = key.sign_prehash_recoverable(digest.as_slice()).unwrap();
+    let mut out = sig.to_bytes().to_vec();
+    out.push(27 + rec.to_byte());
+    out
 }
 
 fn vk_id(s: SystemId) -> B256 {
@@ -554,5 +568,76 @@ fn an_oversized_chunked_body_is_cut_off() {
         String::from_utf8_lossy(&head[..n])
     );
     assert_eq!(client.status().unwrap()["head"], 0);
+    node.shutdown();
+}
+
+#[test]
+fn the_council_resolves_a_halted_batch_and_it_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let before = {
+        let (node, client) = start(&db);
+        let st1 = client
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+            .unwrap()
+            .statement;
+        let st2 = client
+            .propose(&batch(2, vec![transfer(2, 3, 1, 0)]))
+            .unwrap()
+            .statement;
+        let mut forged = st1;
+        forged.post_root = st1.pre_root;
+        client.submit(&envelope(SystemId::Halo2, &st1)).unwrap();
+        client.submit(&envelope(SystemId::Stark, &forged)).unwrap();
+        client.submit(&envelope(SystemId::Plonky2, &st1)).unwrap();
+        assert_eq!(client.batches().unwrap()[0].status, BatchStatus::Halted);
+
+        let key = council_key();
+        let stranger = k256::ecdsa::SigningKey::from_slice(&[0x43; 32]).unwrap();
+        let status = |r: Result<serde_json::Value, Error>| http_status(&r.unwrap_err());
+        // Not the council.
+        let sig = council_sign(&stranger, 1, &st1.post_root);
+        assert_eq!(status(client.resolve(1, st1.post_root, &sig)), 403);
+        // Garbage signature bytes.
+        assert_eq!(status(client.resolve(1, st1.post_root, &[1, 2, 3])), 403);
+        // A batch that is not halted.
+        let sig = council_sign(&key, 2, &st2.post_root);
+        assert_eq!(status(client.resolve(2, st2.post_root, &sig)), 409);
+        // A proven root that is not the node's STF result.
+        let sig = council_sign(&key, 1, &forged.post_root);
+        assert_eq!(status(client.resolve(1, forged.post_root, &sig)), 422);
+        // Unknown batch, malformed body.
+        let sig = council_sign(&key, 9, &st1.post_root);
+        assert_eq!(status(client.resolve(9, st1.post_root, &sig)), 404);
+        let url = format!("http://{}/api/batches/1/resolve", node.addr());
+        assert_eq!(post(&url, "application/json", b"{\"root\": 1}").0, 400);
+        assert_eq!(client.batches().unwrap()[0].status, BatchStatus::Halted);
+
+        let sig = council_sign(&key, 1, &st1.post_root);
+        let r = client.resolve(1, st1.post_root, &sig).unwrap();
+        assert_eq!(r["quarantined"], serde_json::json!(["stark"]));
+        assert_eq!(r["status"], "final");
+        // The quarantined system gets no work and its envelopes are refused with 409.
+        assert!(client.work(SystemId::Stark).unwrap().is_none());
+        assert_eq!(
+            http_status(&client.submit(&envelope(SystemId::Stark, &st2)).unwrap_err()),
+            409
+        );
+        client.submit(&envelope(SystemId::Halo2, &st2)).unwrap();
+        client.submit(&envelope(SystemId::Tee, &st2)).unwrap();
+        let list = client.batches().unwrap();
+        assert_eq!(list[0].status, BatchStatus::Final);
+        assert_eq!(list[0].final_root, Some(st1.post_root));
+        assert_eq!(list[1].status, BatchStatus::Final);
+        node.shutdown();
+        list
+    };
+    let (node, client) = start(&db);
+    assert_eq!(client.batches().unwrap(), before);
+    assert_eq!(
+        client.status().unwrap()["quarantined"],
+        serde_json::json!(["stark"])
+    );
+    assert!(client.work(SystemId::Stark).unwrap().is_none());
     node.shutdown();
 }
