@@ -82,11 +82,10 @@ impl AnyProver {
         match system {
             #[cfg(feature = "halo2")]
             SystemId::Halo2 => {
-                #[cfg(feature = "demo-faults")]
                 if faulty {
-                    return multiprover_halo2::Prover::setup_faulty(profile)
-                        .map(|p| AnyProver::Halo2(Box::new(p)))
-                        .map_err(|e| err(system, e));
+                    return Err(CliError::Unavailable(
+                        "halo2 has no deliberately unsound variant yet; use --faulty plonky2, stark or tee".into(),
+                    ));
                 }
                 multiprover_halo2::Prover::setup(profile)
                     .map(|p| AnyProver::Halo2(Box::new(p)))

@@ -418,3 +418,58 @@ fn a_restarted_node_keeps_every_batch_and_verdict() {
     assert_eq!(before.1, after.1);
     assert_eq!(before.2, after.2);
 }
+
+/// halo2 through the binary: keys, prove, verify, and a tampered proof rejected.
+#[test]
+fn halo2_keys_prove_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &["--systems", "halo2,tee"]);
+    let a = anchor.to_str().unwrap();
+    let b1 = write(
+        &dir.path().join("b1.json"),
+        &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#),
+    );
+    let out = dir.path().join("proofs");
+    let o = run(&[
+        "prove",
+        "--system",
+        "halo2",
+        "--anchor",
+        a,
+        "--batch",
+        &b1,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let env = out.join("batch-1.halo2.env");
+    let mut bytes = std::fs::read(&env).unwrap();
+    let flipped = dir.path().join("flipped.env");
+    let i = bytes.len() - 40;
+    bytes[i] ^= 1;
+    std::fs::write(&flipped, &bytes).unwrap();
+    // one process, so the verifying key is rebuilt once for both envelopes
+    let o = run(&[
+        "verify",
+        "--anchor",
+        a,
+        "--batch",
+        &b1,
+        env.to_str().unwrap(),
+        flipped.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("ok") && l.contains("halo2")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("INVALID") && l.contains("flipped")),
+        "{stdout}"
+    );
+}

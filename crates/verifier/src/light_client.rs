@@ -5,6 +5,7 @@
 //! [`multiprover_core::Settlement`] as the state machine. It fetches nothing and reads no
 //! clock of its own: the caller passes the time and a millisecond timer.
 
+use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use multiprover_core::settlement::{BatchStatus, ProofVerifier, Settlement};
@@ -144,13 +145,16 @@ impl LightClient {
                     error: None,
                     millis,
                 },
-                Err((e, err)) => ProofResult {
-                    system: e.as_ref().map(|e| e.system),
-                    post_root: e.as_ref().map(|e| e.statement.post_root),
-                    ok: false,
-                    error: Some(err),
-                    millis,
-                },
+                Err(boxed) => {
+                    let (e, err) = *boxed;
+                    ProofResult {
+                        system: e.as_ref().map(|e| e.system),
+                        post_root: e.as_ref().map(|e| e.statement.post_root),
+                        ok: false,
+                        error: Some(err),
+                        millis,
+                    }
+                }
             });
         }
         self.verdict(n)
@@ -161,11 +165,11 @@ impl LightClient {
         &mut self,
         bytes: &[u8],
         now_unix: u64,
-    ) -> Result<Envelope, (Option<Envelope>, String)> {
-        let e = Envelope::from_bytes(bytes).map_err(|err| (None, err.to_string()))?;
+    ) -> Result<Envelope, Box<(Option<Envelope>, String)>> {
+        let e = Envelope::from_bytes(bytes).map_err(|err| Box::new((None, err.to_string())))?;
         match self.settlement.submit(&e, &AtTime(now_unix)) {
             Ok(_) => Ok(e),
-            Err(err) => Err((Some(e), err.to_string())),
+            Err(err) => Err(Box::new((Some(e), err.to_string()))),
         }
     }
 

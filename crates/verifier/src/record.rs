@@ -45,8 +45,8 @@ impl Serialize for HexBytes {
 
 impl<'de> Deserialize<'de> for HexBytes {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <&str>::deserialize(d)
-            .or_else(|_| Err(serde::de::Error::custom("expected a hex string")))?;
+        let s = String::deserialize(d)?;
+        let s = s.as_str();
         let s = s.strip_prefix("0x").unwrap_or(s);
         hex::decode(s)
             .map(HexBytes)

@@ -114,7 +114,7 @@ fn every_fixture_verifies_and_tampering_is_rejected() {
                 1 => &mut env.statement.post_root,
                 _ => &mut env.statement.batch_hash,
             };
-            d.0[1] = d.0[1] + multiprover_core::Fp::ONE;
+            d.0[1] += multiprover_core::Fp::ONE;
             assert!(
                 verify_envelope_bytes(&a, &env.to_bytes(), NOW).is_err(),
                 "{}: changed input {field} accepted",

@@ -44,6 +44,9 @@ pub struct ProveArgs {
     pub json: bool,
 }
 
+/// Where an envelope went, its size, setup and proving seconds.
+type Proved = (PathBuf, usize, f64, f64);
+
 pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
     let anchor = read_anchor(&a.anchor)?;
     let batch: Batch = read_json(&a.batch)?;
@@ -80,42 +83,41 @@ pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
         a.json,
     );
     let started = Instant::now();
-    let results: Vec<(SystemId, Result<(PathBuf, usize, f64, f64), CliError>)> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = systems
-                .iter()
-                .map(|s| {
-                    let (anchor, batch, state, secrets, out) =
-                        (&anchor, &batch, &state, &secrets, &a.out);
-                    (
-                        *s,
-                        scope.spawn(move || -> Result<(PathBuf, usize, f64, f64), CliError> {
-                            let t0 = Instant::now();
-                            let prover = AnyProver::setup(*s, anchor.profile, false, secrets)?;
-                            check_key(anchor, &prover)?;
-                            let setup = t0.elapsed().as_secs_f64();
-                            let t1 = Instant::now();
-                            let env = prover.prove(state, batch, anchor.profile, 0)?;
-                            let prove = t1.elapsed().as_secs_f64();
-                            let bytes = env.to_bytes();
-                            let path = out.join(format!("batch-{}.{}.env", batch.batch_number, s));
-                            write_file(&path, &bytes)?;
-                            Ok((path, bytes.len(), setup, prove))
-                        }),
-                    )
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|(s, h)| {
-                    (
-                        s,
-                        h.join()
-                            .unwrap_or_else(|_| Err(CliError::Usage("prover panicked".into()))),
-                    )
-                })
-                .collect()
-        });
+    let results: Vec<(SystemId, Result<Proved, CliError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = systems
+            .iter()
+            .map(|s| {
+                let (anchor, batch, state, secrets, out) =
+                    (&anchor, &batch, &state, &secrets, &a.out);
+                (
+                    *s,
+                    scope.spawn(move || -> Result<Proved, CliError> {
+                        let t0 = Instant::now();
+                        let prover = AnyProver::setup(*s, anchor.profile, false, secrets)?;
+                        check_key(anchor, &prover)?;
+                        let setup = t0.elapsed().as_secs_f64();
+                        let t1 = Instant::now();
+                        let env = prover.prove(state, batch, anchor.profile, 0)?;
+                        let prove = t1.elapsed().as_secs_f64();
+                        let bytes = env.to_bytes();
+                        let path = out.join(format!("batch-{}.{}.env", batch.batch_number, s));
+                        write_file(&path, &bytes)?;
+                        Ok((path, bytes.len(), setup, prove))
+                    }),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(s, h)| {
+                (
+                    s,
+                    h.join()
+                        .unwrap_or_else(|_| Err(CliError::Usage("prover panicked".into()))),
+                )
+            })
+            .collect()
+    });
     pb.finish_and_clear();
     let mut failed = false;
     let mut report = Vec::new();
