@@ -60,7 +60,7 @@ impl LightClient {
     #[wasm_bindgen(unchecked_return_type = "BatchVerdict")]
     pub fn ingest(
         &self,
-        record_json: &str,
+        #[wasm_bindgen(js_name = recordJson)] record_json: &str,
         #[wasm_bindgen(js_name = nowUnix)] now_unix: Option<f64>,
     ) -> Result<JsValue, Error> {
         let now = unix_seconds(now_unix)?;
@@ -104,16 +104,13 @@ impl LightClient {
     /// every batch from the first non-final one up to the head. `onProgress(done, total,
     /// verdict)` is called with `(0, total, null)` first and then after each batch.
     /// Resolves to the chain status; rejects with `NodeUnreachableError` or `BadDataError`.
-    /// `nodeUrl` may be `""` for the origin that served the page.
+    /// `nodeUrl` may be `""` for the origin that served the page. The callback has the type
+    /// `(done: number, total: number, verdict: BatchVerdict | null) => void`.
     #[wasm_bindgen(unchecked_return_type = "Promise<ChainStatus>")]
     pub fn sync(
         &self,
         #[wasm_bindgen(js_name = nodeUrl)] node_url: String,
-        #[wasm_bindgen(
-            js_name = onProgress,
-            unchecked_param_type = "(done: number, total: number, verdict: BatchVerdict | null) => void"
-        )]
-        on_progress: Option<js_sys::Function>,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
