@@ -115,3 +115,44 @@ pub fn records(
         })
         .collect()
 }
+
+/// An anchor with just these fixture keys (and the TEE registry when given).
+pub fn fixture_anchor(keys: &[&[u8]], registry: Option<&[u8]>) -> TrustAnchor {
+    let systems = keys
+        .iter()
+        .map(|k| serde_json::from_slice::<SystemKey>(k).expect("key.json"))
+        .collect();
+    let tee = registry
+        .map(|r| serde_json::from_slice::<TeeRegistry>(r).expect("registry.json"))
+        .unwrap_or_default();
+    anchor(systems, tee)
+}
+
+/// Accept the fixture; reject it with one byte changed in the proof (several places), in the
+/// post root, and truncated.
+pub fn check(key: &[u8], envelope: &[u8], registry: Option<&[u8]>) {
+    let anchor = fixture_anchor(&[key], registry).to_json();
+    multiprover_wasm::verify_envelope(&anchor, envelope, None)
+        .expect("the committed fixture verifies");
+    let header = multiprover_core::envelope::HEADER_BYTES;
+    let len = envelope.len();
+    for pos in [
+        header,
+        header + (len - header) / 2,
+        len - 1,
+        38 + 16 + 32,
+        38 + 16 + 32 + 31,
+        5 + 1 + 3,
+    ] {
+        let mut b = envelope.to_vec();
+        b[pos] ^= 1;
+        assert!(
+            matches!(
+                multiprover_wasm::verify_envelope(&anchor, &b, None),
+                Err(multiprover_wasm::Error::Rejected(_))
+            ),
+            "flip at {pos} accepted"
+        );
+    }
+    assert!(multiprover_wasm::verify_envelope(&anchor, &envelope[..len - 1], None).is_err());
+}
