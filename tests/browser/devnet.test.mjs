@@ -30,7 +30,10 @@ async function startDevnet(extra) {
   const dir = await mkdtemp(join(tmpdir(), "mp-devnet-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = ["devnet", "--dir", dir, "--batches", String(BATCHES), "--listen", `127.0.0.1:${port}`, ...extra];
+  // The small profile and the three fast systems by default: halo2's key generation takes
+  // minutes per process on a 2-core machine (DEVNET_ARGS overrides, e.g. "--depth 20").
+  const profile = (process.env.DEVNET_ARGS ?? "--depth 8 --capacity 2 --accounts 6 --systems plonky2,stark,tee").split(/\s+/).filter(Boolean);
+  const args = ["devnet", "--dir", dir, "--batches", String(BATCHES), "--listen", `127.0.0.1:${port}`, ...profile, ...extra];
   const child = spawn(BIN, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d) => { log += d; });
