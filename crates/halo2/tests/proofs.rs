@@ -30,6 +30,7 @@ fn honest_envelope() -> &'static Envelope {
 }
 
 #[test]
+#[ignore = "real halo2 keygen and proving at k = 17 take ~10-15 min on 2 cores; run with `cargo test -p multiprover-halo2 --features prover -- --ignored`"]
 fn honest_proof_verifies_and_everything_else_is_rejected() {
     let p = prover();
     let key = p.system_key();
@@ -121,6 +122,7 @@ fn honest_proof_verifies_and_everything_else_is_rejected() {
 }
 
 #[test]
+#[ignore = "real halo2 keygen and proving at k = 17 take ~10-15 min on 2 cores; run with `cargo test -p multiprover-halo2 --features prover -- --ignored`"]
 fn batch_verification_reports_each_envelope() {
     let key = prover().system_key();
     let env = honest_envelope();
@@ -139,6 +141,7 @@ fn batch_verification_reports_each_envelope() {
 }
 
 #[test]
+#[ignore = "real halo2 keygen and proving at k = 17 take ~10-15 min on 2 cores; run with `cargo test -p multiprover-halo2 --features prover -- --ignored`"]
 fn a_witness_of_the_wrong_shape_is_an_error() {
     // (Rule-breaking witnesses are covered by `statement_mock.rs`: one real proof of each
     // would cost minutes. `Prover::prove` checks its own proof and returns
