@@ -61,7 +61,7 @@ async function startDevnet(extra) {
   };
 }
 
-test("devnet: the page marks every batch Final", { skip: missing, timeout: TIMEOUT_MS + 60000 }, async () => {
+test("devnet: the page marks every batch Final", { skip: missing ?? false, timeout: TIMEOUT_MS + 60000 }, async () => {
   const net = await startDevnet([]);
   const browser = await launch();
   try {
@@ -91,7 +91,7 @@ test("devnet: the page marks every batch Final", { skip: missing, timeout: TIMEO
   }
 });
 
-test("devnet --faulty stark: the page shows the Conflict and never marks that batch final", { skip: missing, timeout: TIMEOUT_MS + 60000 }, async () => {
+test("devnet --faulty stark: the page shows the Conflict and never marks that batch final", { skip: missing ?? false, timeout: TIMEOUT_MS + 60000 }, async () => {
   const net = await startDevnet(["--faulty", "stark"]);
   const browser = await launch();
   try {

@@ -87,8 +87,8 @@ test("page: pins the anchor on first use, syncs in a worker, renders every batch
   }
   assert.equal(await page.getAttribute("#progress-row", "data-done"), "3");
   assert.equal(await page.getAttribute("#progress-row", "data-total"), "3");
-  // this test build has no verifiers compiled in: the page says so
-  assert.equal(await page.locator('.banner[data-kind="not-compiled"]').count(), 1);
+  // (whether a "not compiled" banner shows depends on the pkg/ build's features; the recorded
+  // proofs are rejected either way, as checked above)
   assert.ok(node.state.requests.includes("/api/batches/3"));
   // the pin is in localStorage; a reload keeps the same anchor
   const pinned = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("multiprover:anchor:")));
