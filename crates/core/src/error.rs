@@ -168,9 +168,6 @@ pub enum CoreError {
         /// Why.
         reason: String,
     },
-    /// The batch is halted by a conflict.
-    #[error("batch {0} is halted by a conflict")]
-    Halted(u64),
     /// Resolution not allowed.
     #[error("resolution rejected: {0}")]
     BadResolution(&'static str),
