@@ -10,6 +10,7 @@
 use alloc::vec::Vec;
 use alloy_primitives::B256;
 
+use crate::anchor::{SystemKey, TrustAnchor};
 use crate::error::CoreError;
 use crate::statement::{Statement, STATEMENT_BYTES};
 use crate::system::SystemId;
@@ -39,6 +40,29 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// The anchor-level checks every verifier path runs before a proof is looked at: the
+    /// statement is for the anchor's chain, the anchor pins a key for this system, and the
+    /// envelope names exactly that key. Returns the pinned key.
+    pub fn pinned_key<'a>(&self, anchor: &'a TrustAnchor) -> Result<&'a SystemKey, CoreError> {
+        if self.statement.chain_id != anchor.chain_id {
+            return Err(CoreError::WrongChain {
+                expected: anchor.chain_id,
+                got: self.statement.chain_id,
+            });
+        }
+        let key = anchor
+            .key(self.system)
+            .ok_or(CoreError::SystemNotConfigured(self.system))?;
+        if key.vk_id != self.vk_id {
+            return Err(CoreError::WrongVerifyingKey {
+                system: self.system,
+                expected: key.vk_id,
+                got: self.vk_id,
+            });
+        }
+        Ok(key)
+    }
+
     /// Encode.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_BYTES + self.proof.len());

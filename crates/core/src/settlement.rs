@@ -203,13 +203,8 @@ impl Settlement {
     /// Check that an envelope belongs to a proposed batch and names the anchor's key, without
     /// verifying the proof. Returns the batch index.
     pub fn check_envelope(&self, envelope: &Envelope) -> Result<usize, CoreError> {
+        envelope.pinned_key(&self.anchor)?;
         let st = &envelope.statement;
-        if st.chain_id != self.anchor.chain_id {
-            return Err(CoreError::WrongChain {
-                expected: self.anchor.chain_id,
-                got: st.chain_id,
-            });
-        }
         let idx = st
             .batch_number
             .checked_sub(1)
@@ -227,17 +222,6 @@ impl Settlement {
             return Err(CoreError::StatementMismatch {
                 batch: st.batch_number,
                 what: "batch_hash",
-            });
-        }
-        let key = self
-            .anchor
-            .key(envelope.system)
-            .ok_or(CoreError::SystemNotConfigured(envelope.system))?;
-        if key.vk_id != envelope.vk_id {
-            return Err(CoreError::WrongVerifyingKey {
-                system: envelope.system,
-                expected: key.vk_id,
-                got: envelope.vk_id,
             });
         }
         if self.policy.quarantined.contains(&envelope.system) {

@@ -5,29 +5,14 @@ use multiprover_core::{Envelope, SystemId, TrustAnchor};
 use crate::error::Error;
 
 /// Verify one parsed envelope against the anchor at time `now_unix` (used by the TEE
-/// registration windows). Checks the chain id and the pinned verifying-key id before the
-/// system's own verifier runs.
+/// registration windows). Checks the chain id and the pinned verifying-key id
+/// ([`Envelope::pinned_key`]) before the system's own verifier runs.
 pub fn verify_envelope(
     anchor: &TrustAnchor,
     envelope: &Envelope,
     now_unix: u64,
 ) -> Result<(), Error> {
-    if envelope.statement.chain_id != anchor.chain_id {
-        return Err(Error::WrongChain {
-            expected: anchor.chain_id,
-            got: envelope.statement.chain_id,
-        });
-    }
-    let key = anchor
-        .key(envelope.system)
-        .ok_or(Error::NotConfigured(envelope.system))?;
-    if key.vk_id != envelope.vk_id {
-        return Err(Error::WrongVerifyingKey {
-            system: envelope.system,
-            expected: key.vk_id,
-            got: envelope.vk_id,
-        });
-    }
+    let key = envelope.pinned_key(anchor)?;
     let _ = now_unix;
     match envelope.system {
         #[cfg(feature = "halo2")]

@@ -1,7 +1,7 @@
 //! The error enum of `multiprover-verifier`.
 
 use alloc::string::String;
-use multiprover_core::{CoreError, SystemId, B256};
+use multiprover_core::{CoreError, SystemId};
 
 /// Why an envelope, a batch record or an anchor was rejected.
 #[derive(Debug, thiserror::Error)]
@@ -9,27 +9,6 @@ pub enum Error {
     /// The bytes are not a well-formed envelope, anchor or batch, or core rejected them.
     #[error(transparent)]
     Core(#[from] CoreError),
-    /// The envelope is for another chain.
-    #[error("envelope is for chain {got}, the anchor pins chain {expected}")]
-    WrongChain {
-        /// The anchor's chain id.
-        expected: u64,
-        /// The envelope's chain id.
-        got: u64,
-    },
-    /// The anchor pins no key for this system.
-    #[error("the trust anchor has no verifying key for {0}")]
-    NotConfigured(SystemId),
-    /// The envelope names another verifying key.
-    #[error("envelope names verifying key {got} but the anchor pins {expected} for {system}")]
-    WrongVerifyingKey {
-        /// The system.
-        system: SystemId,
-        /// The anchor's key id.
-        expected: B256,
-        /// The envelope's key id.
-        got: B256,
-    },
     /// This build has no verifier for the system.
     #[error("this build was compiled without the {0} verifier")]
     NotCompiled(SystemId),
