@@ -23,7 +23,7 @@ pub const MAGIC: [u8; 4] = *b"mph2";
 /// Key-material format version.
 pub const FORMAT_VERSION: u8 = 1;
 /// Version of the circuit layout (bump when the constraints change).
-pub const CIRCUIT_VERSION: u8 = 1;
+pub const CIRCUIT_VERSION: u8 = 2;
 /// Largest `k` a verifier accepts (a bigger key would only make it allocate a lot).
 pub const MAX_K: u32 = 20;
 /// Length of the key material.

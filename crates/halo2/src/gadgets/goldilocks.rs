@@ -18,8 +18,9 @@ use halo2_proofs::poly::Rotation;
 pub const P: u64 = multiprover_core::field::P;
 /// Bits per range-checked limb.
 pub const LIMB_BITS: usize = 16;
-/// Number of limb (lookup) columns: enough for one S-box row (10 + 4 + 9 + 4 limbs).
-pub const NUM_LIMBS: usize = 27;
+/// Number of limb (lookup) columns: one S-box row uses 27 (10 + 4 + 9 + 4 limbs); 30 hold
+/// six packed reduce units of 5 limbs (the Poseidon chip's partial rounds).
+pub const NUM_LIMBS: usize = 30;
 
 /// A native cell holding an (unreduced) Goldilocks value.
 pub type GlCell = AssignedCell<Fp, Fp>;
@@ -131,9 +132,20 @@ pub fn compose(
     start: usize,
     n: usize,
 ) -> Expression<Fp> {
+    compose_at(meta, limbs, start, n, Rotation::cur())
+}
+
+/// Compose `n` limbs starting at limb column `start`, at row `rot` relative to the gate.
+pub fn compose_at(
+    meta: &mut halo2_proofs::plonk::VirtualCells<'_, Fp>,
+    limbs: &[Column<Advice>; NUM_LIMBS],
+    start: usize,
+    n: usize,
+    rot: Rotation,
+) -> Expression<Fp> {
     let mut acc = Expression::Constant(Fp::ZERO);
     for i in 0..n {
-        let l = meta.query_advice(limbs[start + i], Rotation::cur());
+        let l = meta.query_advice(limbs[start + i], rot);
         acc = acc + l * Expression::Constant(limb_weight(i));
     }
     acc

@@ -10,7 +10,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::goldilocks::{GoldilocksChip, GoldilocksConfig, GoldilocksInstructions, RegionCtx};
-use super::poseidon::{PoseidonChip, PoseidonConfig, PoseidonInstructions, OUT_OFFSET};
+use super::poseidon::{
+    round_offset, PoseidonChip, PoseidonConfig, PoseidonInstructions, OUT_OFFSET,
+};
 
 const K: u32 = 17;
 
@@ -260,8 +262,10 @@ fn poseidon_chip_rejects_one_tampered_cell() {
     let expected = perm_expected(&inputs);
     // Round 5 (partial), lane 0 is an S-box row: overwrite its first r1 limb (set to its
     // value + 0: we write 1 over whatever it was... so write a known-wrong value instead).
-    let sbox_row = 12 + 12 * 5;
-    let reduce_row = 12 + 12 * 5 + 3;
+    // Round 5 is partial: its block's first row is lane 0's S-box, the next row holds packed
+    // reduce units (unit 0 = lane 1 in limbs 0..5).
+    let sbox_row = round_offset(5);
+    let reduce_row = round_offset(5) + 1;
     for tamper in [
         Tamper::Limb {
             row: sbox_row,
