@@ -17,6 +17,9 @@ pub enum Error {
     /// The proof bytes have the wrong shape (length).
     #[error("malformed halo2 proof: {0}")]
     BadProof(&'static str),
+    /// Params bytes that are not the pinned ones (see `verify::load_params`).
+    #[error("bad halo2 params: {0}")]
+    BadParams(&'static str),
     /// The proof does not verify against the statement.
     #[error("halo2 proof rejected")]
     Rejected(#[source] halo2_proofs::plonk::Error),

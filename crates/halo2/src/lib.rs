@@ -14,4 +14,6 @@ pub use error::Error;
 pub use key::{vk_id, KeyMaterial};
 #[cfg(feature = "prover")]
 pub use prover::Prover;
-pub use verify::{verifier_data, verify, verify_many};
+pub use verify::{
+    load_params, params_bytes, params_digest, verifier_data, verify, verify_many, PARAMS_DIGESTS,
+};

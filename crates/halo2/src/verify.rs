@@ -2,10 +2,19 @@
 //!
 //! Params (`Params::new(k)`, deterministic for IPA) and the verifying key (`keygen_vk` on the
 //! circuit shape) are built once per profile and cached for the life of the process.
+//!
+//! `Params::new(17)` is by far the most expensive step of a fresh verifier (three minutes on
+//! one core natively, far longer in a browser), while reading the same params from bytes
+//! takes about two seconds. So the params may come from anywhere — a node, a CDN, a file —
+//! through [`load_params`], which accepts only bytes whose keccak256 is pinned here
+//! ([`PARAMS_DIGESTS`], checked against a fresh `Params::new` by the crate's fixture test).
+//! Untrusted bytes therefore cannot change what verifies; without them the verifier computes
+//! the params itself.
 
 use std::io::Cursor;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use alloy_primitives::{b256, keccak256, B256};
 use halo2_proofs::pasta::{EqAffine, Fp};
 use halo2_proofs::plonk::{keygen_vk, verify_proof, BatchVerifier, SingleVerifier, VerifyingKey};
 use halo2_proofs::poly::commitment::Params;
@@ -32,6 +41,90 @@ pub struct VerifierData {
 
 type Cache = Mutex<Vec<Arc<VerifierData>>>;
 
+/// keccak256 of `Params::<EqAffine>::new(k)` serialized by `Params::write`, per `k`: the
+/// bytes [`load_params`] accepts. Every profile this crate's circuits use today has k = 17.
+pub const PARAMS_DIGESTS: [(u32, B256); 1] = [(
+    17,
+    b256!("04a2e666fca94140978862cef0351a397a0b2a333610a70c540858cb88d8a77b"),
+)];
+
+/// The pinned digest of the params for `k`, if there is one.
+pub fn params_digest(k: u32) -> Option<B256> {
+    PARAMS_DIGESTS
+        .iter()
+        .find(|(kk, _)| *kk == k)
+        .map(|(_, d)| *d)
+}
+
+type ParamsCache = Mutex<Vec<Arc<Params<EqAffine>>>>;
+
+fn params_cache() -> &'static ParamsCache {
+    static PARAMS: OnceLock<ParamsCache> = OnceLock::new();
+    PARAMS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+fn cached_params(k: u32) -> Option<Arc<Params<EqAffine>>> {
+    let c = params_cache().lock().ok()?;
+    c.iter().find(|p| p.k() == k).cloned()
+}
+
+fn insert_params(p: Arc<Params<EqAffine>>) {
+    if let Ok(mut c) = params_cache().lock() {
+        if !c.iter().any(|q| q.k() == p.k()) {
+            c.push(p);
+        }
+    }
+}
+
+/// The params for `k`: loaded or computed earlier in this process, or computed now (slow).
+pub fn params(k: u32) -> Arc<Params<EqAffine>> {
+    if let Some(p) = cached_params(k) {
+        return p;
+    }
+    let p = Arc::new(Params::<EqAffine>::new(k));
+    insert_params(p.clone());
+    p
+}
+
+/// The params for `k` as bytes (`Params::write`), for serving to verifiers that would
+/// otherwise compute them. Computes them if this process has not (slow).
+pub fn params_bytes(k: u32) -> Result<Vec<u8>, Error> {
+    if k > crate::key::MAX_K {
+        return Err(Error::BadParams("k above the largest a verifier accepts"));
+    }
+    let mut out = Vec::new();
+    params(k)
+        .write(&mut out)
+        .map_err(|_| Error::BadParams("cannot serialize params"))?;
+    Ok(out)
+}
+
+/// Accept params bytes from an untrusted source if their keccak256 is the pinned digest for
+/// the `k` they declare (first four bytes, little endian); they are then used instead of
+/// computing `Params::new(k)`. Returns `k`. Never panics, whatever the bytes.
+pub fn load_params(bytes: &[u8]) -> Result<u32, Error> {
+    let head: [u8; 4] = bytes
+        .get(..4)
+        .and_then(|h| h.try_into().ok())
+        .ok_or(Error::BadParams("shorter than its header"))?;
+    let k = u32::from_le_bytes(head);
+    let digest = params_digest(k).ok_or(Error::BadParams("no pinned digest for this k"))?;
+    if keccak256(bytes) != digest {
+        return Err(Error::BadParams("digest differs from the pinned one"));
+    }
+    if cached_params(k).is_some() {
+        return Ok(k);
+    }
+    let mut reader = bytes;
+    let p = Params::<EqAffine>::read(&mut reader)
+        .map_err(|_| Error::BadParams("points do not decode"))?;
+    if !reader.is_empty() || p.k() != k {
+        return Err(Error::BadParams("trailing bytes"));
+    }
+    insert_params(Arc::new(p));
+    Ok(k)
+}
+
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(Vec::new()))
@@ -57,11 +150,11 @@ pub fn verifier_data(profile: Profile, k: u32) -> Result<Arc<VerifierData>, Erro
     if let Some(d) = c.iter().find(|d| d.profile == profile && d.params.k() == k) {
         return Ok(d.clone());
     }
-    let params = Params::<EqAffine>::new(k);
+    let params = params(k);
     let vk = keygen_vk(&params, &StatementCircuit::shape(profile))?;
     let d = Arc::new(VerifierData {
         profile,
-        params,
+        params: Params::clone(&params),
         vk,
         proof_len: OnceLock::new(),
     });

@@ -42,4 +42,26 @@ fn committed_fixtures_verify() {
     bad.statement.batch_number += 1;
     bad.statement.post_root = bad.statement.pre_root;
     assert!(multiprover_halo2::verify(&key, &bad).is_err());
+
+    // The pinned params digest is the digest of the params this process computed.
+    let bytes = multiprover_halo2::params_bytes(km.k).expect("params bytes");
+    let digest = multiprover_core::alloy_primitives::keccak256(&bytes);
+    assert_eq!(
+        multiprover_halo2::params_digest(km.k),
+        Some(digest),
+        "PARAMS_DIGESTS in crates/halo2/src/verify.rs is stale: k = {} has {digest}",
+        km.k
+    );
+    assert_eq!(
+        multiprover_halo2::load_params(&bytes).expect("pinned"),
+        km.k
+    );
+    let mut flipped = bytes.clone();
+    flipped[4 + 32 * 1000] ^= 1;
+    assert!(multiprover_halo2::load_params(&flipped).is_err());
+    assert!(multiprover_halo2::load_params(&bytes[..bytes.len() - 1]).is_err());
+    let mut other_k = bytes.clone();
+    other_k[0] = 16;
+    assert!(multiprover_halo2::load_params(&other_k).is_err());
+    assert!(multiprover_halo2::load_params(&[]).is_err());
 }

@@ -348,6 +348,35 @@ async fn status(State(s): State<AppState>) -> Response {
     .into_response()
 }
 
+/// `GET /api/setup/halo2-params/{k}`: the halo2 IPA params the anchor's halo2 key needs, as
+/// `Params::write` bytes, so that a light client loads them in seconds instead of computing
+/// them for minutes. Clients accept them only if their keccak256 is the digest pinned in the
+/// verifier (`multiprover_halo2::PARAMS_DIGESTS`), so serving them needs no trust. Computed
+/// once per process (a minute or two on first request, unless a halo2 proof was verified
+/// already); this route has no request timeout.
+async fn halo2_params(State(s): State<AppState>, Path(k): Path<String>) -> Response {
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let Ok(k) = k.parse::<u32>() else {
+        return (StatusCode::BAD_REQUEST, "k is not a number").into_response();
+    };
+    let anchor = lock(&s).settlement.anchor().clone();
+    let _one = ONE_AT_A_TIME.lock().await;
+    match tokio::task::spawn_blocking(move || multiprover_verifier::halo2_params_bytes(&anchor, k))
+        .await
+    {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "params task failed").into_response(),
+    }
+}
+
 /// The router.
 pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router {
     let api = Router::new()
@@ -366,15 +395,20 @@ pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router
         )
         .route("/api/anchor", get(anchor))
         .route("/api/status", get(status))
-        .with_state(state);
+        .with_state(state.clone());
     let app = match static_dir {
         Some(dir) => api.fallback_service(ServeDir::new(dir)),
         None => api,
     };
+    // Everything but the params route (which may compute for minutes) has a 30 s timeout.
+    let slow = Router::new()
+        .route("/api/setup/halo2-params/{k}", get(halo2_params))
+        .with_state(state);
     app.layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(30),
     ))
+    .merge(slow)
     .layer(tower::limit::ConcurrencyLimitLayer::new(256))
     .layer(CorsLayer::permissive())
 }

@@ -28,6 +28,9 @@ pub enum Error {
     #[cfg(feature = "tee")]
     #[error("tee: {0}")]
     Tee(#[from] multiprover_tee::Error),
+    /// Setup data (halo2 params) that cannot be served or loaded.
+    #[error("verifier setup: {0}")]
+    Setup(&'static str),
     /// A batch record that does not parse.
     #[error("malformed batch record: {0}")]
     BadRecord(String),

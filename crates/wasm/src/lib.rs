@@ -143,6 +143,17 @@ pub fn verify_envelope(
     })
 }
 
+/// Load halo2's IPA params from bytes (a node serves them at
+/// `GET /api/setup/halo2-params/{k}`; `LightClient.sync` fetches them itself). Without them
+/// the first halo2 verification computes the params, which takes many minutes in a browser;
+/// reading them takes seconds. The bytes may come from anywhere: they are accepted only if
+/// their keccak256 is the digest pinned in this build. Returns their `k`; throws
+/// `VerificationError` for any other bytes.
+#[wasm_bindgen(js_name = loadHalo2Params)]
+pub fn load_halo2_params(bytes: &[u8]) -> Result<u32, Error> {
+    multiprover_verifier::load_halo2_params(bytes).map_err(Error::Rejected)
+}
+
 /// Validate a trust anchor (its JSON) and summarize it, with its canonical hash. Throws
 /// `AnchorError`.
 #[wasm_bindgen(js_name = anchorInfo, unchecked_return_type = "AnchorSummary")]

@@ -61,6 +61,39 @@ async fn get_text(url: &str) -> Result<String, Error> {
     })
 }
 
+/// The URL of the halo2 params for `k`.
+pub(crate) fn halo2_params_url(base: &str, k: u32) -> String {
+    format!("{base}/api/setup/halo2-params/{k}")
+}
+
+thread_local! {
+    /// The `k` whose halo2 params were loaded (or tried) in this instance.
+    static HALO2_PARAMS_TRIED: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// If the anchor pins a halo2 key, fetch its params from the node once and load them; they
+/// are checked against the digest pinned in this build. Any failure (old node, bad bytes)
+/// only means the verifier computes the params itself, slowly, as without this step.
+async fn fetch_halo2_params(base: &str, client: &Rc<RefCell<Inner>>) {
+    let Some(k) = multiprover_verifier::halo2_params_k(client.borrow().anchor()) else {
+        return;
+    };
+    if HALO2_PARAMS_TRIED.with(|t| t.get()) == Some(k) {
+        return;
+    }
+    HALO2_PARAMS_TRIED.with(|t| t.set(Some(k)));
+    let url = halo2_params_url(base, k);
+    let Ok(resp) = Request::get(&url).send().await else {
+        return;
+    };
+    if !resp.ok() {
+        return;
+    }
+    if let Ok(bytes) = resp.binary().await {
+        let _ = multiprover_verifier::load_halo2_params(&bytes);
+    }
+}
+
 /// One sync pass: read the node's head, then fetch and ingest every batch from the first
 /// non-final one to the head (batches seen before are fetched again so that envelopes which
 /// arrived since are verified too). Calls `on_progress(0, total, null)` once the head is
@@ -90,6 +123,9 @@ pub(crate) async fn run(
             url,
             reason: format!("the node claims {} batches", status.head),
         });
+    }
+    if total > 0 {
+        fetch_halo2_params(&base, &client).await;
     }
     if let Some(f) = &on_progress {
         f.call3(

@@ -1,0 +1,61 @@
+//! Setup data a verifier may take from an untrusted source instead of computing it. It is
+//! accepted only when it matches a digest pinned in this build, so a bad source can make a
+//! verifier slower (it falls back to computing), never make it accept anything. Today this
+//! is halo2's IPA params: `Params::new(17)` costs minutes in a browser, reading the same
+//! bytes seconds.
+
+use alloc::vec::Vec;
+
+use multiprover_core::{SystemId, TrustAnchor};
+
+use crate::error::Error;
+
+/// The `k` of the halo2 params the anchor's halo2 key needs, when this build can verify
+/// halo2 and pins a digest for that `k` (so fetching them is worth it).
+pub fn halo2_params_k(anchor: &TrustAnchor) -> Option<u32> {
+    #[cfg(feature = "halo2")]
+    {
+        let key = anchor.key(SystemId::Halo2)?;
+        let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).ok()?;
+        multiprover_halo2::params_digest(km.k).map(|_| km.k)
+    }
+    #[cfg(not(feature = "halo2"))]
+    {
+        let _ = anchor;
+        None
+    }
+}
+
+/// The params bytes for `k`, if the anchor's halo2 key needs exactly those and their digest
+/// is pinned (a node serves these to light clients). Computes them on first use (slow).
+pub fn halo2_params_bytes(anchor: &TrustAnchor, k: u32) -> Result<Vec<u8>, Error> {
+    #[cfg(not(feature = "halo2"))]
+    let _ = k;
+    match halo2_params_k(anchor) {
+        #[cfg(feature = "halo2")]
+        Some(kk) if kk == k => Ok(multiprover_halo2::params_bytes(k)?),
+        Some(_) => Err(Error::Setup("the anchor's halo2 key uses another k")),
+        None if compiled(SystemId::Halo2) => Err(Error::Setup(
+            "the anchor pins no halo2 key with pinned params",
+        )),
+        None => Err(Error::NotCompiled(SystemId::Halo2)),
+    }
+}
+
+/// Accept halo2 params bytes from anywhere: checked against the pinned digest, then used
+/// instead of computing them. Returns their `k`.
+pub fn load_halo2_params(bytes: &[u8]) -> Result<u32, Error> {
+    #[cfg(feature = "halo2")]
+    {
+        Ok(multiprover_halo2::load_params(bytes)?)
+    }
+    #[cfg(not(feature = "halo2"))]
+    {
+        let _ = bytes;
+        Err(Error::NotCompiled(SystemId::Halo2))
+    }
+}
+
+fn compiled(system: SystemId) -> bool {
+    crate::dispatch::compiled_systems().contains(&system)
+}
