@@ -310,3 +310,165 @@ fn a_garbage_loop_does_not_stop_honest_work() {
     assert_eq!(spam.join().unwrap(), 200);
     assert_eq!(c.batches().unwrap()[0].proofs.len(), 1);
 }
+
+// ---------------------------------------------------------------- load and slow clients
+
+/// A bounded loopback load test: 40 batches proposed, then 8 submitter threads post every
+/// batch's three envelopes (each twice: duplicates must be idempotent) while 4 reader threads
+/// fetch batch records and the status. Prints throughput and error rate; nothing may be lost:
+/// every acknowledged envelope is in its batch record afterwards, and every batch is final.
+#[test]
+fn loopback_load_loses_nothing() {
+    use std::time::Instant;
+    const BATCHES: u64 = 40;
+    const SUBMITTERS: u64 = 8;
+    const READERS: usize = 4;
+    const READS_PER_READER: usize = 250;
+    let dir = tempfile::tempdir().unwrap();
+    let (_h, c) = start(&dir.path().join("n.db"), 120);
+    let mut statements = Vec::new();
+    for n in 1..=BATCHES {
+        let r = c
+            .propose(&batch(n, vec![t(1, 2, 1, (n - 1) as u32)]))
+            .unwrap();
+        statements.push(r.statement);
+    }
+    let jobs: Vec<(SystemId, Statement)> = statements
+        .iter()
+        .flat_map(|st| [SystemId::Plonky2, SystemId::Stark, SystemId::Tee].map(|s| (s, *st)))
+        .collect();
+    let jobs = Arc::new(jobs);
+    let start_at = Instant::now();
+    let submitters: Vec<_> = (0..SUBMITTERS)
+        .map(|w| {
+            let (c, jobs) = (c.clone(), jobs.clone());
+            std::thread::spawn(move || {
+                let (mut ok, mut err, mut acked) = (0u64, 0u64, Vec::new());
+                for round in 0..2 {
+                    for (i, (s, st)) in jobs.iter().enumerate() {
+                        if (i as u64 + round) % SUBMITTERS != w {
+                            continue;
+                        }
+                        match c.submit(&envelope(*s, *st)) {
+                            Ok(_) => {
+                                ok += 1;
+                                acked.push((*s, st.batch_number));
+                            }
+                            Err(_) => err += 1,
+                        }
+                    }
+                }
+                (ok, err, acked)
+            })
+        })
+        .collect();
+    let readers: Vec<_> = (0..READERS)
+        .map(|r| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                let (mut ok, mut err) = (0u64, 0u64);
+                for i in 0..READS_PER_READER {
+                    let n = 1 + ((i * 7 + r) as u64 % BATCHES);
+                    let res = if i % 10 == 0 {
+                        c.status().map(|_| ())
+                    } else {
+                        c.record(n).map(|_| ())
+                    };
+                    match res {
+                        Ok(()) => ok += 1,
+                        Err(_) => err += 1,
+                    }
+                }
+                (ok, err)
+            })
+        })
+        .collect();
+    let (mut sub_ok, mut sub_err, mut acked) = (0, 0, Vec::new());
+    for h in submitters {
+        let (o, e, a) = h.join().unwrap();
+        sub_ok += o;
+        sub_err += e;
+        acked.extend(a);
+    }
+    let submit_secs = start_at.elapsed().as_secs_f64();
+    let (mut read_ok, mut read_err) = (0, 0);
+    for h in readers {
+        let (o, e) = h.join().unwrap();
+        read_ok += o;
+        read_err += e;
+    }
+    let secs = start_at.elapsed().as_secs_f64();
+    println!(
+        "load: {sub_ok} envelope submissions ok, {sub_err} failed in {submit_secs:.2} s ({:.0}/s); \
+         {read_ok} reads ok, {read_err} failed; {secs:.2} s total",
+        sub_ok as f64 / submit_secs
+    );
+    assert_eq!(sub_err, 0, "submissions failed under load");
+    assert_eq!(read_err, 0, "reads failed under load");
+    assert_eq!(sub_ok, 2 * jobs.len() as u64);
+    // Nothing lost: each acknowledged envelope is in its batch's record, stored once.
+    for n in 1..=BATCHES {
+        let rec = c.record(n).unwrap();
+        let systems: Vec<SystemId> = rec
+            .envelopes
+            .iter()
+            .map(|e| Envelope::from_bytes(&e.0).unwrap().system)
+            .collect();
+        for (s, _) in acked.iter().filter(|(_, b)| *b == n) {
+            assert!(
+                systems.contains(s),
+                "batch {n}: acknowledged {s} envelope missing"
+            );
+        }
+        assert_eq!(
+            systems.len(),
+            3,
+            "batch {n}: duplicates stored twice or lost"
+        );
+    }
+    assert!(c
+        .batches()
+        .unwrap()
+        .iter()
+        .all(|b| b.status == BatchStatus::Final));
+}
+
+/// 64 connections that send half a request and stall do not keep the node from serving
+/// others, and the node closes each of them (header timeout) instead of holding them.
+#[test]
+fn many_stalled_connections_do_not_block_others() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let (h, c) = start(&dir.path().join("n.db"), 120);
+    let mut stalled: Vec<std::net::TcpStream> = (0..64)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(h.addr()).unwrap();
+            s.write_all(b"POST /api/envelopes HTTP/1.1\r\nHost: x\r\nContent-")
+                .unwrap();
+            s
+        })
+        .collect();
+    for _ in 0..20 {
+        let t0 = Instant::now();
+        assert_eq!(c.status().unwrap()["head"], 0);
+        assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    }
+    let t0 = Instant::now();
+    for s in &mut stalled {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = [0u8; 64];
+        // 0 = closed by the node; an error status would also do; never a hang.
+        let n = s.read(&mut buf).unwrap_or(0);
+        assert!(
+            n == 0 || !String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 2"),
+            "{}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+    }
+    println!(
+        "64 stalled connections closed by the node after {:?}",
+        t0.elapsed()
+    );
+    assert!(t0.elapsed() < Duration::from_secs(25));
+}
