@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run every cargo-fuzz target for a while (default 60 s each; CI uses the default) and print
+# how many inputs each executed. Fails on the first crash; libFuzzer leaves the input in
+# fuzz/artifacts/<target>/ — keep it in fuzz/regressions/<target>/ once fixed (the normal
+# test suite replays that directory and fuzz/corpus/, see crates/verifier/tests/fuzz_regressions.rs).
+#
+#   scripts/fuzz.sh            # 60 s per target
+#   scripts/fuzz.sh 600        # 10 min per target
+#   FUZZ_TARGETS="envelope anchor" scripts/fuzz.sh 30
+#
+# The committed seeds in fuzz/corpus/<target>/ are read-only inputs; what a run discovers goes
+# to fuzz/target/corpus/<target>/ (not committed). halo2's verifier first computes its params
+# (about 1.5 min on 2 cores), so its target runs for that much longer to fuzz for as long as
+# the others.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+SECS="${1:-60}"
+TARGETS="${FUZZ_TARGETS:-envelope anchor batch_record proof_tee proof_plonky2 proof_stark proof_halo2}"
+HALO2_SETUP_SECS="${HALO2_SETUP_SECS:-150}"
+
+command -v cargo-fuzz >/dev/null || { echo "error: cargo-fuzz not found; run scripts/setup.sh" >&2; exit 1; }
+
+# Safe Rust: no sanitizer (libFuzzer's coverage instrumentation stays on), debug assertions on.
+build_start=$SECONDS
+(cd fuzz && cargo fuzz build --sanitizer none --debug-assertions)
+echo "fuzz targets built in $((SECONDS - build_start)) s"
+
+for t in $TARGETS; do
+  secs=$SECS
+  [ "$t" = proof_halo2 ] && secs=$((SECS + HALO2_SETUP_SECS))
+  mkdir -p "fuzz/target/corpus/$t"
+  log="fuzz/target/$t.log"
+  echo "==> fuzz $t for ${secs} s"
+  if ! (cd fuzz && cargo fuzz run --sanitizer none --debug-assertions "$t" "target/corpus/$t" "corpus/$t" -- \
+        -max_total_time="$secs" -print_final_stats=1 -timeout=60 -rss_limit_mb=8192) >"$log" 2>&1; then
+    tail -40 "$log"
+    echo "FUZZ CRASH in $t: see fuzz/artifacts/$t/ and $log" >&2
+    exit 1
+  fi
+  runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
+  echo "    $t: ${runs:-?} inputs executed in ${secs} s, no crash"
+done
