@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the build and the tests need, idempotently: the wasm target, wasm-bindgen-cli at
-# exactly the Cargo.lock version, wasm-pack, Debian's chromium + chromium-driver, and the npm
+# exactly the Cargo.lock version, wasm-pack, cargo-fuzz, Debian's chromium + chromium-driver, and the npm
 # packages (playwright-core to drive Debian's Chromium, binaryen for wasm-opt).
 # Nothing here downloads a browser or a prebuilt binary from outside the package registries.
 set -euo pipefail
@@ -26,6 +26,13 @@ fi
 if ! command -v wasm-pack >/dev/null; then
   log "installing wasm-pack (cargo install, a few minutes once)"
   cargo +stable install wasm-pack --locked || cargo +stable install wasm-pack
+fi
+
+# cargo-fuzz for the fuzz targets in fuzz/ (scripts/fuzz.sh).
+CARGO_FUZZ_VERSION=0.13.2
+if ! command -v cargo-fuzz >/dev/null || [ "$(cargo-fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, about a minute once)"
+  cargo +stable install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
 fi
 
 # Debian's Chromium and ChromeDriver for the browser tests.

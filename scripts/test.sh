@@ -7,6 +7,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 SECONDS=0
+# halo2's IPA params (Params::new(17): ~1.5 min on 2 cores) are computed once and shared by
+# every later process through this directory (loaded only if their digest is the pinned one).
+export MULTIPROVER_HALO2_PARAMS_DIR="${MULTIPROVER_HALO2_PARAMS_DIR:-$PWD/target/halo2-params}"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -16,6 +19,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "cargo test (workspace, provers on, small profile)"
 cargo test --workspace --all-features --no-fail-fast
+
+step "fuzz: every cargo-fuzz target for 60 s (halo2's after its params setup)"
+bash scripts/fuzz.sh 60
 
 step "wasm32 build of core and the verifier with all four systems (no_std)"
 CARGO_TARGET_DIR="$PWD/target/wasm" cargo build --target wasm32-unknown-unknown --no-default-features \

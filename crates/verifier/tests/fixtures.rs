@@ -249,3 +249,57 @@ fn garbage_never_panics() {
         assert!(BatchRecord::from_json(junk).is_err());
     }
 }
+
+/// The fuzz targets' checks (fuzz/src/lib.rs, included as is) on every committed seed in
+/// fuzz/corpus/<target>/ and every kept crash input in fuzz/regressions/<target>/: a fixed
+/// crash stays fixed in the normal suite. Here rather than in a file of its own so that
+/// halo2's verifier setup is shared with the fixture tests above (one process).
+#[cfg(all(
+    feature = "halo2",
+    feature = "plonky2",
+    feature = "stark",
+    feature = "tee"
+))]
+#[test]
+fn fuzz_corpora_and_regressions_replay() {
+    #[allow(dead_code)]
+    #[path = "../../../fuzz/src/lib.rs"]
+    mod fuzz_checks;
+
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let anchor = fuzz_checks::fixture_anchor();
+    let mut replayed = 0;
+    for kind in ["corpus", "regressions"] {
+        let Ok(targets) = std::fs::read_dir(root.join(kind)) else {
+            continue;
+        };
+        for target in targets.flatten() {
+            let name = target.file_name().to_string_lossy().into_owned();
+            let mut files: Vec<_> = std::fs::read_dir(target.path())
+                .expect("target dir")
+                .flatten()
+                .map(|f| f.path())
+                .collect();
+            files.sort();
+            for file in files {
+                let data = std::fs::read(&file).expect("input");
+                match name.as_str() {
+                    "envelope" => fuzz_checks::envelope(&data),
+                    "anchor" => fuzz_checks::anchor(&data),
+                    "batch_record" => fuzz_checks::batch_record(&data),
+                    "proof_plonky2" => fuzz_checks::proof(&anchor, SystemId::Plonky2, &data),
+                    "proof_stark" => fuzz_checks::proof(&anchor, SystemId::Stark, &data),
+                    "proof_tee" => fuzz_checks::proof(&anchor, SystemId::Tee, &data),
+                    "proof_halo2" => fuzz_checks::proof(&anchor, SystemId::Halo2, &data),
+                    other => panic!("fuzz/{kind}/{other}: no such fuzz target"),
+                }
+                replayed += 1;
+            }
+        }
+    }
+    assert!(
+        replayed > 0,
+        "no committed fuzz inputs found under {root:?}"
+    );
+    println!("replayed {replayed} fuzz inputs");
+}
