@@ -93,7 +93,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     changed[4 + 1 + 1 + 32 + 8 + 8 + 32] ^= 1;
     assert.throws(() => verifyEnvelope(anchorJson, changed), (e) => e.name === "VerificationError");
 
-    console.log(`halo2 params: served in ${(serveMs / 1000).toFixed(1)} s (${params.length} bytes, computed by the node), loaded in ${(loadMs / 1000).toFixed(2)} s; ` +
+    console.log(`halo2 params: served in ${(serveMs / 1000).toFixed(1)} s (${params.length} bytes, computed by the node or read from its params dir), loaded in ${(loadMs / 1000).toFixed(2)} s; ` +
       `wasm verify cold (keygen_vk + verify) ${(coldMs / 1000).toFixed(2)} s, warm ${(warmMs / 1000).toFixed(2)} s`);
   } finally {
     if (child.exitCode === null) child.kill("SIGTERM");

@@ -76,13 +76,44 @@ fn insert_params(p: Arc<Params<EqAffine>>) {
     }
 }
 
-/// The params for `k`: loaded or computed earlier in this process, or computed now (slow).
+/// Environment variable naming a directory where native processes share halo2 params:
+/// read through [`load_params`] (so only the pinned bytes are used), written after computing
+/// them. A node restart or the next test process then loads them in seconds.
+pub const PARAMS_DIR_ENV: &str = "MULTIPROVER_HALO2_PARAMS_DIR";
+
+/// The params for `k`: loaded or computed earlier in this process, read from
+/// [`PARAMS_DIR_ENV`] if set (native only), or computed now (slow; then written there).
 pub fn params(k: u32) -> Arc<Params<EqAffine>> {
     if let Some(p) = cached_params(k) {
         return p;
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    let file = std::env::var_os(PARAMS_DIR_ENV)
+        .map(|d| std::path::PathBuf::from(d).join(format!("halo2-params-k{k}.bin")));
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(bytes) = file.as_ref().and_then(|f| std::fs::read(f).ok()) {
+        if matches!(load_params(&bytes), Ok(kk) if kk == k) {
+            if let Some(p) = cached_params(k) {
+                return p;
+            }
+        }
+    }
     let p = Arc::new(Params::<EqAffine>::new(k));
     insert_params(p.clone());
+    #[cfg(not(target_arch = "wasm32"))]
+    if let (Some(file), Some(_)) = (file, params_digest(k)) {
+        // Write-then-rename, so a concurrent reader never sees half a file.
+        let mut bytes = Vec::new();
+        if p.write(&mut bytes).is_ok() {
+            let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+            if let Some(dir) = file.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            if std::fs::write(&tmp, &bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &file);
+            }
+        }
+    }
     p
 }
 

@@ -37,23 +37,17 @@ fn committed_fixtures_verify() {
     );
     let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
     assert_eq!(km.profile, PROFILE);
-    multiprover_halo2::verify(&key, &env).expect("fixture verifies");
-    let mut bad = env.clone();
-    bad.statement.batch_number += 1;
-    bad.statement.post_root = bad.statement.pre_root;
-    assert!(multiprover_halo2::verify(&key, &bad).is_err());
-
-    // The pinned params digest is the digest of the params this process computed.
-    let bytes = multiprover_halo2::params_bytes(km.k).expect("params bytes");
+    // The pinned params digest is the digest of freshly computed params (not the process
+    // cache, which MULTIPROVER_HALO2_PARAMS_DIR may have filled from a file).
+    let mut bytes = Vec::new();
+    halo2_proofs::poly::commitment::Params::<halo2_proofs::pasta::EqAffine>::new(km.k)
+        .write(&mut bytes)
+        .expect("write params");
     let digest = multiprover_core::alloy_primitives::keccak256(&bytes);
     assert_eq!(
         multiprover_halo2::params_digest(km.k),
         Some(digest),
         "PARAMS_DIGESTS in crates/halo2/src/verify.rs is stale: k = {} has {digest}",
-        km.k
-    );
-    assert_eq!(
-        multiprover_halo2::load_params(&bytes).expect("pinned"),
         km.k
     );
     let mut flipped = bytes.clone();
@@ -64,4 +58,14 @@ fn committed_fixtures_verify() {
     other_k[0] = 16;
     assert!(multiprover_halo2::load_params(&other_k).is_err());
     assert!(multiprover_halo2::load_params(&[]).is_err());
+    // Accepted: and from here on this process verifies with them (no second computation).
+    assert_eq!(
+        multiprover_halo2::load_params(&bytes).expect("pinned"),
+        km.k
+    );
+    multiprover_halo2::verify(&key, &env).expect("fixture verifies");
+    let mut bad = env.clone();
+    bad.statement.batch_number += 1;
+    bad.statement.post_root = bad.statement.pre_root;
+    assert!(multiprover_halo2::verify(&key, &bad).is_err());
 }
