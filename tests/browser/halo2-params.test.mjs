@@ -14,6 +14,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./server.mjs";
+import { launch } from "./browser.mjs";
 import init, { compiledSystems, loadHalo2Params, verifyEnvelope } from "../../pkg/multiprover_wasm.js";
 
 const BIN = process.env.MULTIPROVER_BIN || join(ROOT, "target/debug/multiprover");
@@ -27,7 +28,7 @@ async function freePort() {
   return port;
 }
 
-test("a node serves halo2 params that the wasm verifier accepts, and halo2 verifies in wasm", { skip: missing ?? false, timeout: 20 * 60 * 1000 }, async () => {
+test("a node serves halo2 params that the wasm verifier accepts, and halo2 verifies in wasm (Node and Chromium)", { skip: missing ?? false, timeout: 20 * 60 * 1000 }, async () => {
   await init({ module_or_path: await readFile(join(ROOT, "pkg/multiprover_wasm_bg.wasm")) });
   assert.ok(compiledSystems().includes("halo2"), "pkg/ must be built with the halo2 verifier (scripts/build-wasm.sh)");
 
@@ -42,7 +43,9 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
   await writeFile(join(dir, "anchor.json"), anchorJson);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(BIN, ["node", "--anchor", join(dir, "anchor.json"), "--db", join(dir, "node.db"), "--listen", `127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
+  // --static: the repository root, so that a page on the node's origin can load pkg/ and the
+  // committed fixture.
+  const child = spawn(BIN, ["node", "--anchor", join(dir, "anchor.json"), "--db", join(dir, "node.db"), "--listen", `127.0.0.1:${port}`, "--static", ROOT], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d) => { log += d; });
   child.stderr.on("data", (d) => { log += d; });
@@ -92,6 +95,38 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     const changed = envelope.slice();
     changed[4 + 1 + 1 + 32 + 8 + 8 + 32] ^= 1;
     assert.throws(() => verifyEnvelope(anchorJson, changed), (e) => e.name === "VerificationError");
+
+    // The same in headless Chromium: a fresh wasm instance on the node's origin fetches the
+    // params from the node, loads them and verifies the fixture (and rejects a changed one).
+    const browser = await launch();
+    let inBrowser;
+    try {
+      const page = await browser.ctx.newPage();
+      await page.goto(`${url}/api/status`);
+      inBrowser = await page.evaluate(async (anchorJson) => {
+        const m = await import("/pkg/multiprover_wasm.js");
+        await m.default();
+        const bin = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
+        let t = performance.now();
+        const k = m.loadHalo2Params(await bin("/api/setup/halo2-params/17"));
+        const loadMs = performance.now() - t;
+        const env = await bin("/testdata/fixtures/halo2/envelope.bin");
+        t = performance.now();
+        const r = m.verifyEnvelope(anchorJson, env);
+        const coldMs = performance.now() - t;
+        env[4 + 1 + 1 + 32 + 8 + 8 + 32] ^= 1;
+        let rejected = null;
+        try { m.verifyEnvelope(anchorJson, env); } catch (e) { rejected = e.name; }
+        return { k, ok: r.ok, system: r.system, loadMs, coldMs, rejected };
+      }, anchorJson);
+    } finally {
+      await browser.close();
+    }
+    assert.equal(inBrowser.k, 17);
+    assert.equal(inBrowser.ok, true);
+    assert.equal(inBrowser.system, "halo2");
+    assert.equal(inBrowser.rejected, "VerificationError");
+    console.log(`halo2 in headless Chromium: params loaded in ${(inBrowser.loadMs / 1000).toFixed(2)} s, cold verify (keygen_vk + verify) ${(inBrowser.coldMs / 1000).toFixed(2)} s`);
 
     console.log(`halo2 params: served in ${(serveMs / 1000).toFixed(1)} s (${params.length} bytes, computed by the node or read from its params dir), loaded in ${(loadMs / 1000).toFixed(2)} s; ` +
       `wasm verify cold (keygen_vk + verify) ${(coldMs / 1000).toFixed(2)} s, warm ${(warmMs / 1000).toFixed(2)} s`);
