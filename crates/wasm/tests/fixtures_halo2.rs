@@ -1,5 +1,8 @@
-//! halo2's committed fixture through the wasm API (a separate test target so that the other
-//! systems' fixture tests compile while this fixture is not committed yet).
+//! halo2's committed fixture through the wasm API in headless Chromium. The browser loads the
+//! IPA params that native processes cached in `$MULTIPROVER_HALO2_PARAMS_DIR` (embedded at
+//! build time by `build.rs`; `npm test` fills the directory before this step) through
+//! `loadHalo2Params`, which accepts them only with the pinned digest. Without them the
+//! browser computes the params itself: more than 15 minutes.
 #![cfg(feature = "halo2")]
 
 mod common;
@@ -8,8 +11,19 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+const PARAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/halo2-params-k17.bin"));
+
 #[wasm_bindgen_test]
 fn halo2_fixture() {
+    if !PARAMS.is_empty() {
+        let mut flipped = PARAMS.to_vec();
+        flipped[4 + 32 * 100] ^= 1;
+        assert!(multiprover_wasm::load_halo2_params(&flipped).is_err());
+        assert_eq!(
+            multiprover_wasm::load_halo2_params(PARAMS).expect("pinned params"),
+            17
+        );
+    }
     common::check(
         include_bytes!("../../../testdata/fixtures/halo2/key.json"),
         include_bytes!("../../../testdata/fixtures/halo2/envelope.bin"),
