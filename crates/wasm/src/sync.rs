@@ -39,16 +39,22 @@ pub(crate) fn status_url(base: &str) -> String {
     format!("{base}/api/status")
 }
 
-/// GET a URL as text, mapping failures to the error kinds a page distinguishes.
+/// GET a URL as text, mapping failures to the error kinds a page distinguishes. A transport
+/// failure is retried once: a keep-alive connection the node closed while this instance was
+/// busy verifying (Node's fetch does not retry that itself) is not an unreachable node.
 async fn get_text(url: &str) -> Result<String, Error> {
-    let resp = Request::get(url)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| Error::Unreachable {
+    let send = || {
+        Request::get(url)
+            .header("accept", "application/json")
+            .send()
+    };
+    let resp = match send().await {
+        Ok(r) => r,
+        Err(_) => send().await.map_err(|e| Error::Unreachable {
             url: url.to_string(),
             reason: e.to_string(),
-        })?;
+        })?,
+    };
     if !resp.ok() {
         return Err(Error::Http {
             url: url.to_string(),
