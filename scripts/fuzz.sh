@@ -31,18 +31,38 @@ build_start=$SECONDS
 (cd fuzz && cargo fuzz build --sanitizer none --debug-assertions)
 echo "fuzz targets built in $((SECONDS - build_start)) s"
 
-for t in $TARGETS; do
-  secs=$SECS
-  [ "$t" = proof_halo2 ] && secs=$((SECS + HALO2_SETUP_SECS))
+# One fuzzing process per core (libFuzzer runs one thread each), FUZZ_JOBS at a time; each
+# target still gets its full time.
+JOBS="${FUZZ_JOBS:-$(nproc)}"
+run_one() {
+  local t=$1 secs=$2 log="fuzz/target/$1.log"
   mkdir -p "fuzz/target/corpus/$t"
-  log="fuzz/target/$t.log"
-  echo "==> fuzz $t for ${secs} s"
   if ! (cd fuzz && cargo fuzz run --sanitizer none --debug-assertions "$t" "target/corpus/$t" "corpus/$t" -- \
         -max_total_time="$secs" -print_final_stats=1 -timeout=60 -rss_limit_mb=8192) >"$log" 2>&1; then
     tail -40 "$log"
     echo "FUZZ CRASH in $t: see fuzz/artifacts/$t/ and $log" >&2
-    exit 1
+    return 1
   fi
+  local runs
   runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
   echo "    $t: ${runs:-?} inputs executed in ${secs} s, no crash"
+}
+
+failed=0
+running=0
+for t in $TARGETS; do
+  secs=$SECS
+  [ "$t" = proof_halo2 ] && secs=$((SECS + HALO2_SETUP_SECS))
+  echo "==> fuzz $t for ${secs} s"
+  run_one "$t" "$secs" &
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
 done
+while [ "$running" -gt 0 ]; do
+  wait -n || failed=1
+  running=$((running - 1))
+done
+[ "$failed" = 0 ] || { echo "fuzzing found a crash" >&2; exit 1; }
