@@ -74,6 +74,10 @@ fn free_addr() -> String {
 }
 
 fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
+    start_node_with(anchor, db, addr, &[])
+}
+
+fn start_node_with(anchor: &Path, db: &Path, addr: &str, extra: &[&str]) -> (Proc, Client) {
     let child = Command::new(BIN)
         .args([
             "node",
@@ -84,6 +88,7 @@ fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
             "--listen",
             addr,
         ])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -101,6 +106,15 @@ fn start_node(anchor: &Path, db: &Path, addr: &str) -> (Proc, Client) {
 }
 
 fn start_worker(system: SystemId, url: &str, secrets: &Path) -> Proc {
+    start_worker_logged(system, url, secrets, None)
+}
+
+/// A worker whose stderr (one line per proof: "... accepted") goes to `log` if given.
+fn start_worker_logged(system: SystemId, url: &str, secrets: &Path, log: Option<&Path>) -> Proc {
+    let stderr = match log {
+        Some(p) => Stdio::from(std::fs::File::create(p).unwrap()),
+        None => Stdio::null(),
+    };
     Proc(
         Command::new(BIN)
             .args([
@@ -113,7 +127,7 @@ fn start_worker(system: SystemId, url: &str, secrets: &Path) -> Proc {
                 secrets.to_str().unwrap(),
             ])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap(),
     )
@@ -427,6 +441,170 @@ fn a_restarted_node_keeps_every_batch_and_verdict() {
     );
     assert_eq!(before.1, after.1);
     assert_eq!(before.2, after.2);
+}
+
+/// Wait until every batch is final, or fail after `secs`.
+fn wait_all_final(client: &Client, secs: u64) -> Vec<multiprover_node::BatchSummary> {
+    let t = Instant::now();
+    loop {
+        let list = client.batches().unwrap();
+        if list.iter().all(|b| b.status == BatchStatus::Final) {
+            return list;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(secs),
+            "not final in time: {list:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// The node is SIGKILLed while two workers are submitting proofs for 12 batches, then
+/// restarted on the same database: every envelope a worker saw acknowledged is there, the
+/// store replays (a half-written store is refused at startup), the workers carry on, and each
+/// batch ends with exactly one proof per system.
+#[test]
+fn a_node_killed_mid_submission_keeps_everything_it_acknowledged() {
+    const BATCHES: u64 = 12;
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &["--systems", "stark,tee", "--policy", "all"]);
+    let secrets = dir.path().join("anchor.json.secrets.json");
+    let db = dir.path().join("node.db");
+    let addr = free_addr();
+    let url = format!("http://{addr}/");
+    let (mut node, client) = start_node(&anchor, &db, &addr);
+    for n in 1..=BATCHES {
+        let b: multiprover_core::Batch = serde_json::from_str(&batch_json(
+            n,
+            &format!(r#"{{"from":1,"to":2,"amount":1,"nonce":{}}}"#, n - 1),
+        ))
+        .unwrap();
+        client.propose(&b).unwrap();
+    }
+    let logs = [dir.path().join("stark.log"), dir.path().join("tee.log")];
+    let _ws = start_worker_logged(SystemId::Stark, &url, &secrets, Some(&logs[0]));
+    let _wt = start_worker_logged(SystemId::Tee, &url, &secrets, Some(&logs[1]));
+    // Kill as soon as some, but not all, proofs are in.
+    let t = Instant::now();
+    loop {
+        let proofs: usize = client
+            .batches()
+            .unwrap()
+            .iter()
+            .map(|b| b.proofs.len())
+            .sum();
+        if proofs >= 4 {
+            assert!(
+                proofs < 2 * BATCHES as usize,
+                "all proofs were in before the kill"
+            );
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(300), "no proofs arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    node.0.kill().unwrap(); // SIGKILL: no shutdown path runs
+    node.0.wait().unwrap();
+    let acknowledged: Vec<(String, u64)> = logs
+        .iter()
+        .flat_map(|l| {
+            std::fs::read_to_string(l)
+                .unwrap()
+                .lines()
+                .filter(|x| x.ends_with("and accepted"))
+                .map(|x| {
+                    let system = x[1..x.find(']').unwrap()].to_string();
+                    let n = x.split_whitespace().nth(2).unwrap().parse().unwrap();
+                    (system, n)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!acknowledged.is_empty());
+    let (_node2, client) = start_node(&anchor, &db, &addr);
+    let list = client.batches().unwrap();
+    assert_eq!(list.len(), BATCHES as usize);
+    for (system, n) in &acknowledged {
+        assert!(
+            list[*n as usize - 1]
+                .proofs
+                .iter()
+                .any(|p| p.system.name() == system),
+            "{system} proof of batch {n} was acknowledged but is gone after the restart"
+        );
+    }
+    println!(
+        "{} acknowledged envelopes survived a SIGKILL of the node",
+        acknowledged.len()
+    );
+    // The workers (which retry an unreachable node for 30 s) finish the job.
+    let list = wait_all_final(&client, 600);
+    for b in &list {
+        assert_eq!(
+            b.proofs.len(),
+            2,
+            "batch {}: {:?}",
+            b.batch_number,
+            b.proofs
+        );
+        assert_eq!(client.record(b.batch_number).unwrap().envelopes.len(), 2);
+    }
+}
+
+/// A STARK worker dies while it holds the lease on a batch (killed right after it took the
+/// work; if it had not taken it yet, this test takes the lease itself and never submits —
+/// the same situation). Once the 3 s lease expires, a new worker proves the batch.
+#[test]
+fn a_worker_that_dies_holding_a_lease_is_replaced_when_the_lease_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &["--systems", "stark,tee", "--policy", "all"]);
+    let secrets = dir.path().join("anchor.json.secrets.json");
+    let addr = free_addr();
+    let url = format!("http://{addr}/");
+    let (_node, client) = start_node_with(
+        &anchor,
+        &dir.path().join("node.db"),
+        &addr,
+        &["--lease-secs", "3"],
+    );
+    let log = dir.path().join("stark.log");
+    let mut victim = start_worker_logged(SystemId::Stark, &url, &secrets, Some(&log));
+    let t = Instant::now();
+    while !std::fs::read_to_string(&log).unwrap().contains("ready") {
+        assert!(t.elapsed() < Duration::from_secs(120), "worker not ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let b: multiprover_core::Batch = serde_json::from_str(&batch_json(
+        1,
+        r#"{"from":1,"to":2,"amount":100,"nonce":0}"#,
+    ))
+    .unwrap();
+    client.propose(&b).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    victim.0.kill().unwrap();
+    victim.0.wait().unwrap();
+    let killed_at = Instant::now();
+    assert!(
+        client.batches().unwrap()[0].proofs.is_empty(),
+        "the worker finished before it was killed"
+    );
+    let who = match client.work(SystemId::Stark).unwrap() {
+        None => "the killed worker",
+        Some(_) => "this test (the worker had not taken it yet)",
+    };
+    let _w1 = start_worker(SystemId::Stark, &url, &secrets);
+    let _w2 = start_worker(SystemId::Tee, &url, &secrets);
+    let list = wait_all_final(&client, 300);
+    let stark: Vec<_> = list[0]
+        .proofs
+        .iter()
+        .filter(|p| p.system == SystemId::Stark)
+        .collect();
+    assert_eq!(stark.len(), 1);
+    println!(
+        "lease held by {who}; batch final {:.1} s after the kill",
+        killed_at.elapsed().as_secs_f64()
+    );
 }
 
 /// halo2 through the binary: keys, prove, verify, and a tampered proof rejected.
