@@ -149,6 +149,7 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
             std::thread::sleep(Duration::from_secs(1));
             continue;
         }
+        eprintln!("[{}] batch {}: proving", a.system, item.batch_number);
         let t = Instant::now();
         let inflate = if a.faulty { INFLATION } else { 0 };
         match prover.prove(&replay.state, &item.batch, anchor.profile, inflate) {
