@@ -104,7 +104,7 @@ fn bench(c: &mut Criterion) {
         prove_chain();
     });
     println!(
-        "prove median of 5: statement circuit {statement:.3} s, bare chain {bare:.3} s,          ratio {:.2}x (target <= 1.5x)",
+        "prove median of 5: statement circuit {statement:.3} s, bare chain {bare:.3} s, ratio {:.2}x (target <= 1.5x)",
         statement / bare
     );
 
