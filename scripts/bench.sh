@@ -5,10 +5,10 @@
 # Not yet here (see README, "Known gaps"): wasm verify times in headless Chromium, the
 # 16-batch light-client sync, parallel proving latency, node throughput, and writing
 # docs/benchmarks.md from the results.
-export MULTIPROVER_HALO2_PARAMS_DIR="${MULTIPROVER_HALO2_PARAMS_DIR:-$PWD/target/halo2-params}"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+export MULTIPROVER_HALO2_PARAMS_DIR="${MULTIPROVER_HALO2_PARAMS_DIR:-$PWD/target/halo2-params}"
 bash scripts/setup.sh
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u)"
 cargo bench -p multiprover-core --bench reference
