@@ -64,6 +64,11 @@ enum Command {
     ///
     /// Example: multiprover devnet --dir .devnet --batches 4 --listen 127.0.0.1:8080
     Devnet(commands::devnet::DevnetArgs),
+    /// Benchmarks (driven by `npm run bench`): `chain` proves and verifies a cached chain
+    /// with every system, `serve` serves it to a browser, `load` measures node throughput.
+    ///
+    /// Example: multiprover bench chain --dir bench/cache/d20-t8 --batches 16 --parallel
+    Bench(commands::bench::BenchArgs),
 }
 
 pub fn parse_system(s: &str) -> Result<SystemId, String> {
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
         Command::Node(a) => commands::node::run(a),
         Command::Worker(a) => commands::worker::run(a),
         Command::Devnet(a) => commands::devnet::run(a),
+        Command::Bench(a) => commands::bench::run(a),
     };
     match result {
         Ok(code) => code,

@@ -10,7 +10,7 @@ pub mod light_client;
 pub mod record;
 pub mod setup;
 
-pub use dispatch::{compiled_systems, verify_envelope, verify_envelope_bytes};
+pub use dispatch::{compiled_systems, verify_envelope, verify_envelope_bytes, verify_envelopes};
 pub use error::Error;
 pub use light_client::{AtTime, BatchVerdict, ChainStatus, LightClient, ProofResult};
 pub use record::{BatchRecord, HexBytes};

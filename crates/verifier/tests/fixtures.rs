@@ -10,7 +10,8 @@ use multiprover_core::{
     Transfer,
 };
 use multiprover_verifier::{
-    compiled_systems, verify_envelope_bytes, BatchRecord, HexBytes, LightClient,
+    compiled_systems, verify_envelope, verify_envelope_bytes, verify_envelopes, BatchRecord,
+    HexBytes, LightClient,
 };
 
 /// 2025-06-01, inside the TEE fixture's registration window.
@@ -226,6 +227,93 @@ fn light_client_on_fixtures() {
     let mut skip = record.clone();
     skip.batch.batch_number = 4;
     assert!(client.ingest(&skip, NOW, &mut clock).is_err());
+}
+
+/// Each fixture's envelope and a copy with one proof byte flipped.
+fn with_flipped() -> Vec<Envelope> {
+    let mut out = Vec::new();
+    for (_, bytes) in fixtures() {
+        let e = Envelope::from_bytes(&bytes).unwrap();
+        let mut bad = e.clone();
+        let mid = bad.proof.len() / 2;
+        bad.proof[mid] ^= 1;
+        out.push(e);
+        out.push(bad);
+    }
+    out
+}
+
+#[test]
+fn batched_verification_says_what_one_by_one_says() {
+    let a = anchor();
+    let mut list = with_flipped();
+    // halo2's valid proof twice more: a batch check that passes, then one that fails.
+    if let Some(h) = list.iter().find(|e| e.system == SystemId::Halo2).cloned() {
+        let only_good = verify_envelopes(&a, &[h.clone(), h.clone()], NOW);
+        assert!(only_good.iter().all(|r| r.is_ok()), "{only_good:?}");
+        list.push(h);
+    }
+    let batched = verify_envelopes(&a, &list, NOW);
+    assert_eq!(batched.len(), list.len());
+    for (e, r) in list.iter().zip(&batched) {
+        assert_eq!(
+            r.is_ok(),
+            verify_envelope(&a, e, NOW).is_ok(),
+            "{}: batched and single verification disagree",
+            e.system
+        );
+    }
+    assert_eq!(
+        batched.iter().filter(|r| r.is_ok()).count(),
+        compiled_systems().len() + usize::from(compiled_systems().contains(&SystemId::Halo2))
+    );
+}
+
+#[test]
+fn ingest_many_gives_the_verdicts_of_ingest() {
+    let a = anchor();
+    let mut state = genesis_tree(a.profile.depth, &a.genesis).unwrap();
+    let w = multiprover_core::apply_batch(&mut state, &batch(), a.profile).unwrap();
+    let mut envelopes: Vec<HexBytes> = with_flipped()
+        .into_iter()
+        .map(|e| HexBytes(e.to_bytes()))
+        .collect();
+    envelopes.push(HexBytes(b"garbage".to_vec()));
+    let record = BatchRecord {
+        batch: batch(),
+        claimed_post_root: w.statement.post_root,
+        envelopes,
+    };
+    let mut clock = {
+        let mut t = 0.0;
+        move || {
+            t += 1.0;
+            t
+        }
+    };
+    let mut one = LightClient::new(a.clone()).unwrap();
+    let single = one.ingest(&record, NOW, &mut clock).unwrap();
+    let mut many = LightClient::new(a.clone()).unwrap();
+    let verdicts = many
+        .ingest_many(std::slice::from_ref(&record), NOW, &mut clock)
+        .unwrap();
+    assert_eq!(verdicts.len(), 1);
+    let ok = |v: &multiprover_verifier::BatchVerdict| -> Vec<(Option<SystemId>, bool)> {
+        v.proofs.iter().map(|p| (p.system, p.ok)).collect()
+    };
+    assert_eq!(ok(&verdicts[0]), ok(&single));
+    assert_eq!(verdicts[0].status, single.status);
+    assert_eq!(verdicts[0].decision, single.decision);
+    assert_eq!(many.status(), one.status());
+    // Ingesting the same record again adds nothing, as with ingest.
+    let again = many
+        .ingest_many(std::slice::from_ref(&record), NOW, &mut clock)
+        .unwrap();
+    assert_eq!(again[0].proofs.len(), single.proofs.len());
+    // A record that does not extend the chain stops ingest_many with an error.
+    let mut skip = record.clone();
+    skip.batch.batch_number = 4;
+    assert!(many.ingest_many(&[skip], NOW, &mut clock).is_err());
 }
 
 #[test]

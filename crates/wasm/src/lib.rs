@@ -44,6 +44,14 @@ export interface VerifiedEnvelope {
   millis: number;
 }
 
+/** One envelope's result in `verifyEnvelopes`. */
+export interface EnvelopeResult {
+  ok: boolean;
+  system: SystemId | null;
+  statement: Statement | null;
+  error: string | null;
+}
+
 /** One envelope's result inside a batch verdict. */
 export interface ProofResult {
   system: SystemId | null;
@@ -141,6 +149,64 @@ pub fn verify_envelope(
         proof_bytes: e.proof.len(),
         millis,
     })
+}
+
+/// One envelope's result in `verifyEnvelopes`.
+#[derive(Serialize)]
+struct EnvelopeResult {
+    ok: bool,
+    system: Option<SystemId>,
+    statement: Option<multiprover_core::Statement>,
+    error: Option<String>,
+}
+
+/// Verify many envelopes against one anchor at once; resolves each to
+/// `{ ok, system, statement, error }` in order (an envelope that does not decode has no
+/// system). halo2's proofs share one batch check, much cheaper per proof than verifying them
+/// one by one; a failed batch check falls back to verifying each, so every result is exactly
+/// what `verifyEnvelope` would say. Throws `AnchorError` for an invalid anchor only.
+#[wasm_bindgen(js_name = verifyEnvelopes, unchecked_return_type = "EnvelopeResult[]")]
+pub fn verify_envelopes(
+    #[wasm_bindgen(js_name = anchorJson)] anchor_json: &str,
+    envelopes: Vec<js_sys::Uint8Array>,
+    #[wasm_bindgen(js_name = nowUnix)] now_unix: Option<f64>,
+) -> Result<JsValue, Error> {
+    let now = js::unix_seconds(now_unix)?;
+    let anchor = TrustAnchor::from_json(anchor_json.as_bytes()).map_err(Error::Anchor)?;
+    let decoded: Vec<Result<Envelope, String>> = envelopes
+        .iter()
+        .map(|b| Envelope::from_bytes(&b.to_vec()).map_err(|e| e.to_string()))
+        .collect();
+    let ok: Vec<Envelope> = decoded
+        .iter()
+        .filter_map(|d| d.as_ref().ok().cloned())
+        .collect();
+    let mut verdicts = multiprover_verifier::verify_envelopes(&anchor, &ok, now).into_iter();
+    let out: Vec<EnvelopeResult> = decoded
+        .into_iter()
+        .map(|d| match d {
+            Err(error) => EnvelopeResult {
+                ok: false,
+                system: None,
+                statement: None,
+                error: Some(error),
+            },
+            Ok(e) => {
+                let error = match verdicts.next() {
+                    Some(Ok(())) => None,
+                    Some(Err(x)) => Some(x.to_string()),
+                    None => Some("internal error: no result for this envelope".to_string()),
+                };
+                EnvelopeResult {
+                    ok: error.is_none(),
+                    system: Some(e.system),
+                    statement: Some(e.statement),
+                    error,
+                }
+            }
+        })
+        .collect();
+    js::to_js(&out)
 }
 
 /// Load halo2's IPA params from bytes (a node serves them at

@@ -17,6 +17,9 @@ const MAX_STATUS_BYTES: usize = 1 << 20;
 /// Most batches one sync pass fetches (a node claiming more is serving bad data).
 pub const MAX_BATCHES_PER_SYNC: u64 = 100_000;
 
+/// Batch records fetched and ingested together (halo2's proofs among them are batch-verified).
+pub const SYNC_WINDOW: u64 = 16;
+
 /// The part of `GET /api/status` the client reads.
 #[derive(Debug, Deserialize)]
 struct NodeStatus {
@@ -142,42 +145,55 @@ pub(crate) async fn run(
         )
         .map_err(|e| Error::Callback(js_message(&e)))?;
     }
-    for (done, n) in (from..=status.head).enumerate() {
-        let url = batch_url(&base, n);
-        let text = get_text(&url).await?;
-        let record = BatchRecord::from_json(text.as_bytes()).map_err(|e| Error::BadData {
-            url: url.clone(),
-            reason: e.to_string(),
-        })?;
-        if record.batch.batch_number != n {
-            return Err(Error::BadData {
-                url,
-                reason: format!(
-                    "asked for batch {n}, got batch {}",
-                    record.batch.batch_number
-                ),
-            });
-        }
-        let now = unix_seconds(None)?;
-        // The borrow ends before the callback runs, so the callback may use the client.
-        let verdict = client
-            .try_borrow_mut()
-            .map_err(|_| Error::InvalidArgument("the client is busy"))?
-            .ingest(&record, now, &mut now_millis)
-            .map_err(|e| Error::BadData {
+    let mut done = 0u64;
+    let mut next = from;
+    while next <= status.head {
+        // Fetch a window of records, then ingest them together: halo2's proofs in a window
+        // share one batch check (LightClient::ingest_many).
+        let last = status.head.min(next + SYNC_WINDOW - 1);
+        let mut records = Vec::new();
+        for n in next..=last {
+            let url = batch_url(&base, n);
+            let text = get_text(&url).await?;
+            let record = BatchRecord::from_json(text.as_bytes()).map_err(|e| Error::BadData {
                 url: url.clone(),
                 reason: e.to_string(),
             })?;
-        if let Some(f) = &on_progress {
-            let v = to_js(&verdict)?;
-            f.call3(
-                &JsValue::NULL,
-                &JsValue::from_f64((done + 1) as f64),
-                &JsValue::from_f64(total as f64),
-                &v,
-            )
-            .map_err(|e| Error::Callback(js_message(&e)))?;
+            if record.batch.batch_number != n {
+                return Err(Error::BadData {
+                    url,
+                    reason: format!(
+                        "asked for batch {n}, got batch {}",
+                        record.batch.batch_number
+                    ),
+                });
+            }
+            records.push(record);
         }
+        let now = unix_seconds(None)?;
+        // The borrow ends before the callbacks run, so a callback may use the client.
+        let verdicts = client
+            .try_borrow_mut()
+            .map_err(|_| Error::InvalidArgument("the client is busy"))?
+            .ingest_many(&records, now, &mut now_millis)
+            .map_err(|e| Error::BadData {
+                url: format!("{base}/api/batches/{next}..={last}"),
+                reason: e.to_string(),
+            })?;
+        for verdict in verdicts {
+            done += 1;
+            if let Some(f) = &on_progress {
+                let v = to_js(&verdict)?;
+                f.call3(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(done as f64),
+                    &JsValue::from_f64(total as f64),
+                    &v,
+                )
+                .map_err(|e| Error::Callback(js_message(&e)))?;
+            }
+        }
+        next = last + 1;
     }
     let st = client.borrow().status();
     to_js(&st)

@@ -61,7 +61,15 @@ pub struct DevnetArgs {
 }
 
 /// Random valid batches from the funded accounts.
-fn random_batches(anchor: &TrustAnchor, n: u64, big: bool) -> Result<Vec<Batch>, CliError> {
+/// `n` random valid batches from the anchor's genesis. `full`: every batch has the profile's
+/// capacity of transfers (the benchmarks); `big`: full batches of large amounts (the faulty
+/// demo's inflation is visible in them).
+pub fn random_batches(
+    anchor: &TrustAnchor,
+    n: u64,
+    full: bool,
+    big: bool,
+) -> Result<Vec<Batch>, CliError> {
     let mut state: SparseMerkleTree = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
     let funded: Vec<u32> = anchor.genesis.iter().map(|a| a.index).collect();
     if funded.len() < 2 {
@@ -74,7 +82,7 @@ fn random_batches(anchor: &TrustAnchor, n: u64, big: bool) -> Result<Vec<Batch>,
     for number in 1..=n {
         let mut transfers = Vec::new();
         let mut scratch = state.clone();
-        let count = if big {
+        let count = if big || full {
             anchor.profile.capacity
         } else {
             rng.gen_range(1..=anchor.profile.capacity)
@@ -215,7 +223,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     }
 
     let client = Client::new(&url);
-    let batches = random_batches(&anchor, a.batches, a.faulty.is_some())?;
+    let batches = random_batches(&anchor, a.batches, false, a.faulty.is_some())?;
     for b in &batches {
         write_file(
             &a.dir.join(format!("batches/batch-{}.json", b.batch_number)),

@@ -1,4 +1,5 @@
 pub mod apply;
+pub mod bench;
 pub mod devnet;
 pub mod keys;
 pub mod node;
