@@ -17,6 +17,7 @@
 //      and target/bench/results.json (every sample).
 //
 // Environment: BENCH_SYSTEMS=halo2,plonky2,stark,tee  BENCH_BATCHES=16  BENCH_RUNS=5
+// BENCH_RUNS_HALO2=3
 // BENCH_QUICK=1 (small profile D=8 T=2, 4 batches, 2 runs; writes target/bench/benchmarks.md
 // instead of docs/benchmarks.md: for developing the suite, not for quoting).
 import { execFileSync, spawn } from "node:child_process";
@@ -34,6 +35,7 @@ const DEPTH = QUICK ? 8 : 20;
 const CAPACITY = QUICK ? 2 : 8;
 const BATCHES = Number(process.env.BENCH_BATCHES || (QUICK ? 4 : 16));
 const RUNS = Number(process.env.BENCH_RUNS || (QUICK ? 2 : 5));
+const RUNS_HALO2 = Number(process.env.BENCH_RUNS_HALO2 || (QUICK ? 2 : 3));
 const OUT = join(ROOT, "target/bench");
 const DOC = QUICK ? join(OUT, "benchmarks.md") : join(ROOT, "docs/benchmarks.md");
 const BIN = join(ROOT, "target/release/multiprover");
@@ -67,7 +69,7 @@ const machine = {
   rustc: (() => { try { return execFileSync("rustc", ["--version"], { cwd: ROOT, env, encoding: "utf8" }).trim(); } catch { return "unknown"; } })(),
   chromium: (() => { try { return execFileSync("/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim(); } catch { return "unknown"; } })(),
 };
-const results = { started: started.toISOString(), machine, profile: { depth: DEPTH, capacity: CAPACITY }, batches: BATCHES, runs: RUNS, systems: SYSTEMS };
+const results = { started: started.toISOString(), machine, profile: { depth: DEPTH, capacity: CAPACITY }, batches: BATCHES, runs: RUNS, runsHalo2: RUNS_HALO2, systems: SYSTEMS };
 
 // 1. builds
 run("bash", ["scripts/setup.sh"]);
@@ -77,11 +79,12 @@ const wasm = readFileSync(join(ROOT, "pkg/multiprover_wasm_bg.wasm"));
 results.bundle = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, js: statSync(join(ROOT, "pkg/multiprover_wasm.js")).size };
 
 // 2. the chain, native figures, parallel proving
-run(BIN, ["bench", "chain", "--dir", CACHE, "--batches", String(BATCHES), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--systems", SYSTEMS.join(","), "--runs", String(RUNS), "--parallel", "--report", join(OUT, "chain.json")]);
+run(BIN, ["bench", "chain", "--dir", CACHE, "--batches", String(BATCHES), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--systems", SYSTEMS.join(","), "--runs", String(RUNS), "--runs-halo2", String(RUNS_HALO2), "--parallel", "--report", join(OUT, "chain.json")]);
 results.chain = JSON.parse(readFileSync(join(OUT, "chain.json"), "utf8"));
 
-// 3. plonky2 against a bare Poseidon chain (the bench proves at D=20 T=8 whatever BENCH_QUICK says)
-if (SYSTEMS.includes("plonky2")) {
+// 3. plonky2 against a bare Poseidon chain (the bench proves at D=20 T=8; left out of BENCH_QUICK
+//    runs unless BENCH_POSEIDON=1)
+if (SYSTEMS.includes("plonky2") && (!QUICK || process.env.BENCH_POSEIDON === "1")) {
   const out = run("cargo", ["bench", "-p", "multiprover-plonky2", "--features", "prover", "--bench", "chain", "--", "--noplot"], { capture: true });
   process.stdout.write(out);
   const m = out.match(/statement circuit ([\d.]+) s, bare chain ([\d.]+) s, ratio ([\d.]+)x/);

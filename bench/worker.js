@@ -3,7 +3,9 @@
 // the params and rebuilding the verifying key.
 //
 // { cmd: "verify", anchorUrl, envelopeUrls, paramsUrl?, reps, singles?, batched? }
-//   -> { initMs, paramsFetchMs, paramsLoadMs, firstMs, coldMs, warm: [ms...], batched? }
+//   -> { initMs, paramsFetchMs, paramsLoadMs, firstMs, coldMs, warm, warmVerify, batched? }
+//   warm: each verifyEnvelope call (it parses the anchor JSON too); warmVerify: the
+//   verification inside it (the `millis` it returns).
 //   coldMs = init + params + the first verification; warm = the next `singles` envelopes
 //   (default: all others), each verified `reps` times.
 //   With `batched: true`, also verifyEnvelopes over all envelopes at once (halo2's batch check).
@@ -46,12 +48,14 @@ async function verify(m) {
   const firstMs = now() - tv;
   const coldMs = now() - t0;
   const warm = [];
+  const warmVerify = [];
   const singles = m.singles ?? envs.length - 1;
   for (let r = 0; r < m.reps; r++) {
     for (const e of envs.slice(1, 1 + singles)) {
       const t = now();
-      verifyEnvelope(anchorJson, e);
+      const r = verifyEnvelope(anchorJson, e);
       warm.push(now() - t);
+      warmVerify.push(r.millis);
     }
   }
   let batched = null;
@@ -63,7 +67,7 @@ async function verify(m) {
     if (bad.length) throw new Error(`batched verification rejected ${bad.length} envelopes: ${bad[0].error}`);
     batched = { count: envs.length, ms, perProofMs: ms / envs.length };
   }
-  return { initMs, paramsFetchMs, paramsLoadMs, firstMs, coldMs, warm, batched };
+  return { initMs, paramsFetchMs, paramsLoadMs, firstMs, coldMs, warm, warmVerify, batched };
 }
 
 async function sync(m) {

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./server.mjs";
 import { launch } from "./browser.mjs";
-import init, { compiledSystems, loadHalo2Params, verifyEnvelope } from "../../pkg/multiprover_wasm.js";
+import init, { compiledSystems, loadHalo2Params, verifyEnvelope, verifyEnvelopes } from "../../pkg/multiprover_wasm.js";
 
 const BIN = process.env.MULTIPROVER_BIN || join(ROOT, "target/debug/multiprover");
 const missing = existsSync(BIN) ? null : `SKIPPED: ${BIN} does not exist (build it: cargo build -p multiprover-cli, or set MULTIPROVER_BIN)`;
@@ -96,6 +96,16 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     changed[4 + 1 + 1 + 32 + 8 + 8 + 32] ^= 1;
     assert.throws(() => verifyEnvelope(anchorJson, changed), (e) => e.name === "VerificationError");
 
+    // Batched: the valid proof twice shares one batch check; with the changed one added the
+    // batch check fails and each is verified alone, so exactly that one is reported.
+    t = performance.now();
+    const batched = verifyEnvelopes(anchorJson, [envelope, envelope, changed, new Uint8Array([1, 2, 3])]);
+    const batchedMs = performance.now() - t;
+    assert.deepEqual(batched.map((r) => r.ok), [true, true, false, false]);
+    assert.deepEqual(batched.map((r) => r.system), ["halo2", "halo2", "halo2", null]);
+    assert.match(batched[2].error, /halo2/);
+    assert.equal(typeof batched[3].error, "string");
+
     // The same in headless Chromium: a fresh wasm instance on the node's origin fetches the
     // params from the node, loads them and verifies the fixture (and rejects a changed one).
     const browser = await launch();
@@ -129,7 +139,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     console.log(`halo2 in headless Chromium: params loaded in ${(inBrowser.loadMs / 1000).toFixed(2)} s, cold verify (keygen_vk + verify) ${(inBrowser.coldMs / 1000).toFixed(2)} s`);
 
     console.log(`halo2 params: served in ${(serveMs / 1000).toFixed(1)} s (${params.length} bytes, computed by the node or read from its params dir), loaded in ${(loadMs / 1000).toFixed(2)} s; ` +
-      `wasm verify cold (keygen_vk + verify) ${(coldMs / 1000).toFixed(2)} s, warm ${(warmMs / 1000).toFixed(2)} s`);
+      `wasm verify cold (keygen_vk + verify) ${(coldMs / 1000).toFixed(2)} s, warm ${(warmMs / 1000).toFixed(2)} s; verifyEnvelopes of 4 (2 good, 1 changed, 1 garbage) ${(batchedMs / 1000).toFixed(2)} s`);
   } finally {
     if (child.exitCode === null) child.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);

@@ -73,6 +73,9 @@ pub struct ChainArgs {
     /// Proofs to time per system when the chain is cached (a fresh chain times all of them).
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// The same for halo2 (about two minutes per proof at the default profile).
+    #[arg(long, default_value_t = 3)]
+    pub runs_halo2: usize,
     /// Times each envelope is verified natively.
     #[arg(long, default_value_t = 3)]
     pub verify_reps: usize,
@@ -185,8 +188,24 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
                 .all(|s| envelope_path(&a.dir, n, *s).exists())
         });
     let anchor_path = a.dir.join("anchor.json");
-    let (anchor, secrets, batches) = if cached {
-        eprintln!("bench chain: using the cached chain in {}", a.dir.display());
+    // An interrupted generation (same profile, systems and length; chain.json not written
+    // yet) is resumed: its envelopes that verify for their batch are kept.
+    let mut wanted = systems.clone();
+    wanted.sort();
+    let resume = !cached
+        && read_anchor(&anchor_path).is_ok_and(|an| {
+            let mut have = an.configured_systems();
+            have.sort();
+            an.profile.depth == a.depth && an.profile.capacity == a.capacity && have == wanted
+        })
+        && secrets_path(&anchor_path).exists()
+        && (1..=a.batches).all(|n| a.dir.join(format!("batches/batch-{n}.json")).exists());
+    let (anchor, secrets, batches) = if cached || resume {
+        eprintln!(
+            "bench chain: {} the chain in {}",
+            if cached { "using" } else { "resuming" },
+            a.dir.display()
+        );
         let anchor = read_anchor(&anchor_path)?;
         let secrets: Secrets = read_json(&secrets_path(&anchor_path))?;
         let batches = (1..=a.batches)
@@ -231,10 +250,21 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
     // The state before each batch.
     let mut state: SparseMerkleTree = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
     let mut pre = Vec::new();
+    let mut statements = Vec::new();
     for b in &batches {
         pre.push(state.clone());
-        apply_batch(&mut state, b, anchor.profile)?;
+        statements.push(apply_batch(&mut state, b, anchor.profile)?.statement);
     }
+    // An envelope left by an interrupted run counts if it verifies for its batch.
+    let now = now_unix();
+    let kept = |s: SystemId, i: usize| -> bool {
+        read_bytes(&envelope_path(&a.dir, i as u64 + 1, s))
+            .ok()
+            .and_then(|bytes| {
+                multiprover_verifier::verify_envelope_bytes(&anchor, &bytes, now).ok()
+            })
+            .is_some_and(|e| e.system == s && e.statement == statements[i])
+    };
 
     let mut per_system = BTreeMap::new();
     let mut provers = Vec::new();
@@ -244,20 +274,29 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
         check_key(&anchor, &prover)?;
         let setup = secs(t);
         eprintln!("  {s:8} prover ready in {setup:.2} s");
+        let runs = if s == SystemId::Halo2 {
+            a.runs_halo2
+        } else {
+            a.runs
+        };
         let to_prove = if cached {
-            a.runs.min(batches.len())
+            runs.min(batches.len())
         } else {
             batches.len()
         };
         let mut prove = Vec::new();
-        let (mut proof_bytes, mut envelope_bytes) = (0, 0);
-        for (b, st) in batches.iter().zip(&pre).take(to_prove) {
+        for (i, (b, st)) in batches.iter().zip(&pre).take(to_prove).enumerate() {
+            if resume && kept(s, i) {
+                eprintln!(
+                    "  {s:8} batch {:2} kept from the interrupted run",
+                    b.batch_number
+                );
+                continue;
+            }
             let t = Instant::now();
             let env = prover.prove(st, b, anchor.profile, 0)?;
             prove.push(secs(t));
-            proof_bytes = env.proof.len();
             let bytes = env.to_bytes();
-            envelope_bytes = bytes.len();
             eprintln!(
                 "  {s:8} batch {:2} proved in {:8.3} s ({} B)",
                 b.batch_number,
@@ -268,9 +307,14 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
                 write_file(&envelope_path(&a.dir, b.batch_number, s), &bytes)?;
             }
         }
+        // Sizes from the chain's last envelope (proof sizes do not depend on the batch).
+        let last = read_bytes(&envelope_path(&a.dir, a.batches, s))?;
+        let proof_bytes = multiprover_core::Envelope::from_bytes(&last)
+            .map(|e| e.proof.len())
+            .unwrap_or(0);
         per_system.insert(
             s,
-            json!({"setup_secs": setup, "prove_secs": prove, "proof_bytes": proof_bytes, "envelope_bytes": envelope_bytes}),
+            json!({"setup_secs": setup, "prove_secs": prove, "proof_bytes": proof_bytes, "envelope_bytes": last.len()}),
         );
         if a.parallel {
             provers.push(prover);
@@ -286,8 +330,7 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
     }
 
     // Native verification of every envelope of the chain; the first one separately (a fresh
-    // halo2 verifier rebuilds its key).
-    let now = now_unix();
+    // halo2 verifier rebuilds its key, unless a resumed run already did).
     for &s in &systems {
         let envs = (1..=a.batches)
             .map(|n| read_bytes(&envelope_path(&a.dir, n, s)))
