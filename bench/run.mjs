@@ -167,7 +167,7 @@ try {
     const notFinal = out.statuses.filter((s) => s !== "final").length;
     const rejected = out.proofs.filter((p) => !p.ok).length;
     if (notFinal || rejected || out.statuses.length !== BATCHES) throw new Error(`sync: ${out.statuses.length} batches, ${notFinal} not final, ${rejected} proofs rejected`);
-    console.log(`   ${out.totalMs.toFixed(0)} ms (init ${out.initMs.toFixed(0)}, sync ${out.syncMs.toFixed(0)})`);
+    console.log(`   ${out.totalMs.toFixed(0)} ms (init ${out.initMs.toFixed(0)}, sync ${out.syncMs.toFixed(0)}); again in the same instance ${out.againMs.toFixed(0)} ms`);
     results.sync.push(out);
   }
 } finally {
