@@ -65,6 +65,10 @@ export function render(r, { quick = false } = {}) {
   }
   if (sys.includes("halo2")) {
     row("halo2 prove", 60, "s", prove("halo2"), fmtS(prove("halo2")));
+    row("halo2 verify, native, single (halo2 issue)", 1000, "ms", nativeVerify("halo2"), fmtMs(nativeVerify("halo2")));
+    const nb = chain.halo2?.verify_batched_ms;
+    const nbPer = nb ? median(nb) / chain.halo2.verify_batched_count : NaN;
+    row(`halo2 verify, native, per proof batched ×${chain.halo2?.verify_batched_count ?? "?"} (halo2 issue)`, 100, "ms", nbPer, fmtMs(nbPer));
     row("halo2 verify, wasm, single (warm)", 5000, "ms", warm("halo2"), fmtMs(warm("halo2")));
     const b = batched("halo2");
     row(`halo2 verify, wasm, per proof batched ×${b ? b.count : "?"}`, 400, "ms", b ? b.perProofMs : NaN, b ? fmtMs(b.perProofMs) : "—");
