@@ -1,6 +1,6 @@
 //! Key material: what a trust anchor pins for halo2.
 //!
-//! halo2_proofs 0.3 cannot serialize a verifying key, so the key material describes the
+//! halo2_proofs (0.4) cannot serialize a verifying key, so the key material describes the
 //! circuit instead and the verifier rebuilds the key with `keygen_vk`:
 //!
 //! | bytes | field |

@@ -9,7 +9,7 @@ use halo2_proofs::plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey};
 use halo2_proofs::poly::commitment::Params;
 use halo2_proofs::transcript::{Blake2bWrite, Challenge255};
 use multiprover_core::{BatchWitness, Envelope, Profile, SystemId, SystemKey};
-use rand_core::OsRng;
+use rand_core::UnwrapErr;
 
 use crate::circuit::{k_for, public_inputs, StatementCircuit};
 use crate::error::Error;
@@ -119,7 +119,7 @@ impl Prover {
             &self.pk,
             &[circuit],
             &[&[pubs.as_slice()]],
-            OsRng,
+            UnwrapErr(getrandom::SysRng),
             &mut transcript,
         )?;
         let proof = transcript.finalize();
