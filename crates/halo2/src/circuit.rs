@@ -1,7 +1,7 @@
 //! The statement circuit: the Merkle updates, the STF rules, the batch hash and the 12 public
-//! inputs, laid out in one region on top of the Poseidon and Goldilocks chips.
+//! inputs, laid out on top of the Poseidon and Goldilocks chips.
 
-use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner, Value};
+use halo2_proofs::circuit::{Layouter, Region, SimpleFloorPlanner, Value};
 use halo2_proofs::pasta::Fp;
 use halo2_proofs::plonk::{
     Circuit, Column, ConstraintSystem, Error as PlonkError, Expression, Instance, Selector,
@@ -343,6 +343,142 @@ impl Layout<'_> {
             bits: bit_cells,
         })
     }
+
+    /// The slot's rule block (`SLOT_ROWS` rows of column `w`, the two balance rows
+    /// range-checked), chained to the previous slot's active bit and count.
+    fn slot_block(
+        &self,
+        region: &mut Region<'_, Fp>,
+        v: &SlotVals,
+        prev: Option<&SlotOut>,
+    ) -> Result<SlotBlock, PlonkError> {
+        let glc = &self.cfg.poseidon.gl;
+        self.cfg.q_slot.enable(region, 0)?;
+        let asg = |region: &mut Region<'_, Fp>, off: usize, val: Value<Fp>| {
+            region.assign_advice(|| "slot", glc.w, off, || val)
+        };
+        let a = asg(region, S_A, v.a)?;
+        match prev {
+            None => {
+                asg(region, S_APREV, Value::known(Fp::one()))?;
+                region.assign_fixed(|| "1", glc.rc, S_APREV, || Value::known(Fp::one()))?;
+                glc.q_fix_w.enable(region, S_APREV)?;
+                asg(region, S_CNTPREV, Value::known(Fp::zero()))?;
+                region.assign_fixed(|| "0", glc.rc, S_CNTPREV, || Value::known(Fp::zero()))?;
+                glc.q_fix_w.enable(region, S_CNTPREV)?;
+            }
+            Some(p) => {
+                p.a.copy_advice(|| "a_prev", region, glc.w, S_APREV)?;
+                p.cnt.copy_advice(|| "cnt_prev", region, glc.w, S_CNTPREV)?;
+            }
+        }
+        let f = asg(region, S_F, v.f)?;
+        let t = asg(region, S_T, v.t)?;
+        let m = asg(region, S_M, v.m)?;
+        let n = asg(region, S_N, v.n)?;
+        asg(region, S_INV, v.inv)?;
+        let bal_s = asg(region, S_BALS, v.bal_s)?;
+        let n_s = asg(region, S_NS, v.n_s)?;
+        let n_s1 = asg(region, S_NS1, v.n_s + v.a)?;
+        let bal_s1 = self
+            .gl
+            .assign_range_row(region, S_BALS1, v.bal_s - v.m, 60)?;
+        let bal_r = asg(region, S_BALR, v.bal_r)?;
+        let n_r = asg(region, S_NR, v.n_r)?;
+        let bal_r1 = self
+            .gl
+            .assign_range_row(region, S_BALR1, v.bal_r + v.m, 60)?;
+        let cnt_val = prev
+            .map(|p| p.cnt.value().copied())
+            .unwrap_or(Value::known(Fp::zero()))
+            + v.a;
+        let cnt = asg(region, S_CNT, cnt_val)?;
+        Ok(SlotBlock {
+            a,
+            f,
+            t,
+            m,
+            n,
+            bal_s,
+            n_s,
+            n_s1,
+            bal_s1,
+            bal_r,
+            n_r,
+            bal_r1,
+            cnt,
+        })
+    }
+
+    /// The batch hash: `H_BATCH` of the header, then `H_TX` of the accumulator and each
+    /// slot's transfer; returns the final accumulator.
+    fn batch_hash(
+        &self,
+        region: &mut Region<'_, Fp>,
+        wit: Option<&BatchWitness>,
+        cap: usize,
+        slots: &[SlotOut],
+    ) -> Result<Vec<GlCell>, PlonkError> {
+        let last = slots.last().ok_or(PlonkError::Synthesis)?;
+        let mut ctx = RegionCtx::new(region);
+        let mut inputs = [Value::known(Fp::zero()); 12];
+        inputs[0] = match wit {
+            Some(w) => Value::known(fe(w.statement.chain_id)),
+            None => Value::unknown(),
+        };
+        inputs[1] = match wit {
+            Some(w) => Value::known(fe(w.statement.batch_number)),
+            None => Value::unknown(),
+        };
+        inputs[2] = last.cnt.value().copied();
+        inputs[3] = Value::known(fe(cap as u64));
+        inputs[8] = Value::known(fe(Tag::Batch as u64));
+        let header = self.pos.permute(&mut ctx, inputs)?;
+        ctx.region
+            .constrain_equal(header.inputs[2].cell(), last.cnt.cell())?;
+        self.fix_lanes(
+            &mut ctx,
+            &header,
+            3,
+            &[cap as u64, 0, 0, 0, 0, Tag::Batch as u64, 0, 0, 0],
+        )?;
+        let mut acc = header.outputs;
+        let mut acc_vals = header.output_values;
+        for s in slots {
+            let mut inputs = [Value::known(Fp::zero()); 12];
+            inputs[..4].copy_from_slice(&acc_vals);
+            for (j, c) in [&s.f, &s.t, &s.m, &s.n].iter().enumerate() {
+                inputs[4 + j] = c.value().copied();
+            }
+            inputs[8] = Value::known(fe(Tag::Tx as u64));
+            let perm = self.pos.permute(&mut ctx, inputs)?;
+            for (j, c) in acc.iter().chain([&s.f, &s.t, &s.m, &s.n]).enumerate() {
+                ctx.region
+                    .constrain_equal(perm.inputs[j].cell(), c.cell())?;
+            }
+            self.fix_lanes(&mut ctx, &perm, 8, &[Tag::Tx as u64, 0, 0, 0])?;
+            acc = perm.outputs;
+            acc_vals = perm.output_values;
+        }
+        Ok(acc)
+    }
+}
+
+/// The cells of a slot's rule block that the walks, the next slot and the batch hash use.
+struct SlotBlock {
+    a: GlCell,
+    f: GlCell,
+    t: GlCell,
+    m: GlCell,
+    n: GlCell,
+    bal_s: GlCell,
+    n_s: GlCell,
+    n_s1: GlCell,
+    bal_s1: GlCell,
+    bal_r: GlCell,
+    n_r: GlCell,
+    bal_r1: GlCell,
+    cnt: GlCell,
 }
 
 /// Cells of one laid-out slot that the next slot and the batch hash need.
@@ -470,167 +606,115 @@ impl Circuit<Fp> for StatementCircuit {
         let depth = self.profile.depth as usize;
         let cap = self.profile.capacity as usize;
         let wit = self.witness.as_ref();
-        let publics = layouter.assign_region(
-            || "statement",
-            |mut region| {
-                let mut ctx = RegionCtx::new(&mut region);
-                let glc = &config.poseidon.gl;
-                let mut slots: Vec<SlotOut> = Vec::with_capacity(cap);
-                for slot in 0..cap {
-                    let v = SlotVals::new(wit, slot, depth);
-                    let sr = ctx.offset;
-                    ctx.offset += SLOT_ROWS;
-                    config.q_slot.enable(ctx.region, sr)?;
-                    let asg = |ctx: &mut RegionCtx<'_, '_>, off: usize, val: Value<Fp>| {
-                        ctx.region.assign_advice(|| "slot", glc.w, sr + off, || val)
+        // One region per slot block, per Merkle walk and for the batch hash. Every region
+        // uses column `w`, so SimpleFloorPlanner stacks each one right after the one before:
+        // the rows, and the order of every copy constraint, are those of a single region
+        // (the verifying key does not change). Small regions keep MockProver's check that
+        // every queried cell was assigned (a linear search per region) from going quadratic.
+        let mut slots: Vec<SlotOut> = Vec::with_capacity(cap);
+        for slot in 0..cap {
+            let v = SlotVals::new(wit, slot, depth);
+            let prev = slots.last();
+            let h = layouter.assign_region(
+                || "slot rules",
+                |mut region| lay.slot_block(&mut region, &v, prev),
+            )?;
+            let s_old = layouter.assign_region(
+                || "sender, old leaf",
+                |mut region| {
+                    let source = PathSource::Witness {
+                        sibs: &v.s_sibs,
+                        bits: &v.f_bits,
+                        index: &h.f,
                     };
-                    let a = asg(&mut ctx, S_A, v.a)?;
-                    match slots.last() {
-                        None => {
-                            asg(&mut ctx, S_APREV, Value::known(Fp::one()))?;
-                            ctx.region.assign_fixed(
-                                || "1",
-                                glc.rc,
-                                sr + S_APREV,
-                                || Value::known(Fp::one()),
-                            )?;
-                            glc.q_fix_w.enable(ctx.region, sr + S_APREV)?;
-                            asg(&mut ctx, S_CNTPREV, Value::known(Fp::zero()))?;
-                            ctx.region.assign_fixed(
-                                || "0",
-                                glc.rc,
-                                sr + S_CNTPREV,
-                                || Value::known(Fp::zero()),
-                            )?;
-                            glc.q_fix_w.enable(ctx.region, sr + S_CNTPREV)?;
-                        }
-                        Some(p) => {
-                            p.a.copy_advice(|| "a_prev", ctx.region, glc.w, sr + S_APREV)?;
-                            p.cnt
-                                .copy_advice(|| "cnt_prev", ctx.region, glc.w, sr + S_CNTPREV)?;
-                        }
-                    }
-                    let f = asg(&mut ctx, S_F, v.f)?;
-                    let t = asg(&mut ctx, S_T, v.t)?;
-                    let m = asg(&mut ctx, S_M, v.m)?;
-                    let n = asg(&mut ctx, S_N, v.n)?;
-                    asg(&mut ctx, S_INV, v.inv)?;
-                    let bal_s = asg(&mut ctx, S_BALS, v.bal_s)?;
-                    let n_s = asg(&mut ctx, S_NS, v.n_s)?;
-                    let n_s1 = asg(&mut ctx, S_NS1, v.n_s + v.a)?;
-                    let bal_s1 =
-                        lay.gl
-                            .assign_range_row(ctx.region, sr + S_BALS1, v.bal_s - v.m, 60)?;
-                    let bal_r = asg(&mut ctx, S_BALR, v.bal_r)?;
-                    let n_r = asg(&mut ctx, S_NR, v.n_r)?;
-                    let bal_r1 =
-                        lay.gl
-                            .assign_range_row(ctx.region, sr + S_BALR1, v.bal_r + v.m, 60)?;
-                    let cnt_val = slots
-                        .last()
-                        .map(|p| p.cnt.value().copied())
-                        .unwrap_or(Value::known(Fp::zero()))
-                        + v.a;
-                    let cnt = asg(&mut ctx, S_CNT, cnt_val)?;
-
-                    let s_old = lay.walk(
-                        &mut ctx,
-                        &bal_s,
-                        &n_s,
+                    lay.walk(
+                        &mut RegionCtx::new(&mut region),
+                        &h.bal_s,
+                        &h.n_s,
                         depth,
-                        PathSource::Witness {
-                            sibs: &v.s_sibs,
-                            bits: &v.f_bits,
-                            index: &f,
-                        },
-                    )?;
-                    let s_new =
-                        lay.walk(&mut ctx, &bal_s1, &n_s1, depth, PathSource::Copy(&s_old))?;
+                        source,
+                    )
+                },
+            )?;
+            let s_new = layouter.assign_region(
+                || "sender, new leaf",
+                |mut region| {
+                    let source = PathSource::Copy(&s_old);
+                    lay.walk(
+                        &mut RegionCtx::new(&mut region),
+                        &h.bal_s1,
+                        &h.n_s1,
+                        depth,
+                        source,
+                    )
+                },
+            )?;
+            let r_old = layouter.assign_region(
+                || "receiver, old leaf",
+                |mut region| {
+                    let source = PathSource::Witness {
+                        sibs: &v.r_sibs,
+                        bits: &v.t_bits,
+                        index: &h.t,
+                    };
                     let r_old = lay.walk(
-                        &mut ctx,
-                        &bal_r,
-                        &n_r,
+                        &mut RegionCtx::new(&mut region),
+                        &h.bal_r,
+                        &h.n_r,
                         depth,
-                        PathSource::Witness {
-                            sibs: &v.r_sibs,
-                            bits: &v.t_bits,
-                            index: &t,
-                        },
+                        source,
                     )?;
                     for (x, y) in s_new.root.iter().zip(r_old.root.iter()) {
-                        ctx.region.constrain_equal(x.cell(), y.cell())?;
+                        region.constrain_equal(x.cell(), y.cell())?;
                     }
-                    let r_new =
-                        lay.walk(&mut ctx, &bal_r1, &n_r, depth, PathSource::Copy(&r_old))?;
-                    let _ = (s_new.root_vals, r_new.root_vals);
-                    if let Some(p) = slots.last() {
+                    Ok(r_old)
+                },
+            )?;
+            let r_new = layouter.assign_region(
+                || "receiver, new leaf",
+                |mut region| {
+                    let source = PathSource::Copy(&r_old);
+                    let r_new = lay.walk(
+                        &mut RegionCtx::new(&mut region),
+                        &h.bal_r1,
+                        &h.n_r,
+                        depth,
+                        source,
+                    )?;
+                    if let Some(p) = prev {
                         for (x, y) in p.root_after.iter().zip(s_old.root.iter()) {
-                            ctx.region.constrain_equal(x.cell(), y.cell())?;
+                            region.constrain_equal(x.cell(), y.cell())?;
                         }
                     }
-                    slots.push(SlotOut {
-                        a,
-                        cnt,
-                        f,
-                        t,
-                        m,
-                        n,
-                        root_before: s_old.root,
-                        root_after: r_new.root,
-                    });
-                }
-                // The batch hash.
-                let (first, last) = match (slots.first(), slots.last()) {
-                    (Some(f), Some(l)) => (f, l),
-                    _ => return Err(PlonkError::Synthesis),
-                };
-                let mut inputs = [Value::known(Fp::zero()); 12];
-                inputs[0] = match wit {
-                    Some(w) => Value::known(fe(w.statement.chain_id)),
-                    None => Value::unknown(),
-                };
-                inputs[1] = match wit {
-                    Some(w) => Value::known(fe(w.statement.batch_number)),
-                    None => Value::unknown(),
-                };
-                inputs[2] = last.cnt.value().copied();
-                inputs[3] = Value::known(fe(cap as u64));
-                inputs[8] = Value::known(fe(Tag::Batch as u64));
-                let header = lay.pos.permute(&mut ctx, inputs)?;
-                ctx.region
-                    .constrain_equal(header.inputs[2].cell(), last.cnt.cell())?;
-                lay.fix_lanes(
-                    &mut ctx,
-                    &header,
-                    3,
-                    &[cap as u64, 0, 0, 0, 0, Tag::Batch as u64, 0, 0, 0],
-                )?;
-                let mut acc = header.outputs;
-                let mut acc_vals = header.output_values;
-                for s in slots.iter() {
-                    let mut inputs = [Value::known(Fp::zero()); 12];
-                    inputs[..4].copy_from_slice(&acc_vals);
-                    for (j, c) in [&s.f, &s.t, &s.m, &s.n].iter().enumerate() {
-                        inputs[4 + j] = c.value().copied();
-                    }
-                    inputs[8] = Value::known(fe(Tag::Tx as u64));
-                    let perm = lay.pos.permute(&mut ctx, inputs)?;
-                    for (j, c) in acc.iter().chain([&s.f, &s.t, &s.m, &s.n]).enumerate() {
-                        ctx.region
-                            .constrain_equal(perm.inputs[j].cell(), c.cell())?;
-                    }
-                    lay.fix_lanes(&mut ctx, &perm, 8, &[Tag::Tx as u64, 0, 0, 0])?;
-                    acc = perm.outputs;
-                    acc_vals = perm.output_values;
-                }
-                let mut publics = Vec::with_capacity(12);
-                publics.extend(first.root_before.iter().cloned());
-                publics.extend(last.root_after.iter().cloned());
-                publics.extend(acc);
-                Ok(publics)
-            },
+                    Ok(r_new)
+                },
+            )?;
+            let _ = (s_new.root_vals, r_new.root_vals);
+            slots.push(SlotOut {
+                a: h.a,
+                cnt: h.cnt,
+                f: h.f,
+                t: h.t,
+                m: h.m,
+                n: h.n,
+                root_before: s_old.root,
+                root_after: r_new.root,
+            });
+        }
+        let (first, last) = match (slots.first(), slots.last()) {
+            (Some(f), Some(l)) => (f, l),
+            _ => return Err(PlonkError::Synthesis),
+        };
+        let batch_hash = layouter.assign_region(
+            || "batch hash",
+            |mut region| lay.batch_hash(&mut region, wit, cap, &slots),
         )?;
-        for (i, c) in publics.iter().enumerate() {
+        let publics = first
+            .root_before
+            .iter()
+            .chain(last.root_after.iter())
+            .chain(batch_hash.iter());
+        for (i, c) in publics.enumerate() {
             layouter.constrain_instance(c.cell(), config.instance, i)?;
         }
         Ok(())
