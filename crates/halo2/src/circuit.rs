@@ -173,6 +173,7 @@ struct Walk {
 }
 
 /// Siblings and bits: fresh witnesses (old walk) or cells to copy (new walk).
+#[derive(Clone, Copy)]
 enum PathSource<'a> {
     Witness {
         sibs: &'a [[Value<Fp>; 4]],
@@ -344,6 +345,27 @@ impl Layout<'_> {
         })
     }
 
+    /// One Merkle walk (see [`Layout::walk`]) in a region of its own; `then` adds copy
+    /// constraints in that region after the walk.
+    fn walk_region(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        name: &'static str,
+        (bal, nonce): (&GlCell, &GlCell),
+        depth: usize,
+        src: PathSource<'_>,
+        then: impl Fn(&mut Region<'_, Fp>, &Walk) -> Result<(), PlonkError>,
+    ) -> Result<Walk, PlonkError> {
+        layouter.assign_region(
+            || name,
+            |mut region| {
+                let walk = self.walk(&mut RegionCtx::new(&mut region), bal, nonce, depth, src)?;
+                then(&mut region, &walk)?;
+                Ok(walk)
+            },
+        )
+    }
+
     /// The slot's rule block (`SLOT_ROWS` rows of column `w`, the two balance rows
     /// range-checked), chained to the previous slot's active bit and count.
     fn slot_block(
@@ -479,6 +501,14 @@ struct SlotBlock {
     n_r: GlCell,
     bal_r1: GlCell,
     cnt: GlCell,
+}
+
+/// Copy constraints between two equally long runs of cells.
+fn equal_cells(region: &mut Region<'_, Fp>, a: &[GlCell], b: &[GlCell]) -> Result<(), PlonkError> {
+    for (x, y) in a.iter().zip(b.iter()) {
+        region.constrain_equal(x.cell(), y.cell())?;
+    }
+    Ok(())
 }
 
 /// Cells of one laid-out slot that the next slot and the batch hash need.
@@ -619,74 +649,50 @@ impl Circuit<Fp> for StatementCircuit {
                 || "slot rules",
                 |mut region| lay.slot_block(&mut region, &v, prev),
             )?;
-            let s_old = layouter.assign_region(
-                || "sender, old leaf",
-                |mut region| {
-                    let source = PathSource::Witness {
-                        sibs: &v.s_sibs,
-                        bits: &v.f_bits,
-                        index: &h.f,
-                    };
-                    lay.walk(
-                        &mut RegionCtx::new(&mut region),
-                        &h.bal_s,
-                        &h.n_s,
-                        depth,
-                        source,
-                    )
+            let none = |_: &mut Region<'_, Fp>, _: &Walk| Ok(());
+            let s_old = lay.walk_region(
+                &mut layouter,
+                "sender, old leaf",
+                (&h.bal_s, &h.n_s),
+                depth,
+                PathSource::Witness {
+                    sibs: &v.s_sibs,
+                    bits: &v.f_bits,
+                    index: &h.f,
                 },
+                none,
             )?;
-            let s_new = layouter.assign_region(
-                || "sender, new leaf",
-                |mut region| {
-                    let source = PathSource::Copy(&s_old);
-                    lay.walk(
-                        &mut RegionCtx::new(&mut region),
-                        &h.bal_s1,
-                        &h.n_s1,
-                        depth,
-                        source,
-                    )
+            let s_new = lay.walk_region(
+                &mut layouter,
+                "sender, new leaf",
+                (&h.bal_s1, &h.n_s1),
+                depth,
+                PathSource::Copy(&s_old),
+                none,
+            )?;
+            // The receiver's old leaf opens the root the sender's update left.
+            let r_old = lay.walk_region(
+                &mut layouter,
+                "receiver, old leaf",
+                (&h.bal_r, &h.n_r),
+                depth,
+                PathSource::Witness {
+                    sibs: &v.r_sibs,
+                    bits: &v.t_bits,
+                    index: &h.t,
                 },
+                |region, r_old| equal_cells(region, &s_new.root, &r_old.root),
             )?;
-            let r_old = layouter.assign_region(
-                || "receiver, old leaf",
-                |mut region| {
-                    let source = PathSource::Witness {
-                        sibs: &v.r_sibs,
-                        bits: &v.t_bits,
-                        index: &h.t,
-                    };
-                    let r_old = lay.walk(
-                        &mut RegionCtx::new(&mut region),
-                        &h.bal_r,
-                        &h.n_r,
-                        depth,
-                        source,
-                    )?;
-                    for (x, y) in s_new.root.iter().zip(r_old.root.iter()) {
-                        region.constrain_equal(x.cell(), y.cell())?;
-                    }
-                    Ok(r_old)
-                },
-            )?;
-            let r_new = layouter.assign_region(
-                || "receiver, new leaf",
-                |mut region| {
-                    let source = PathSource::Copy(&r_old);
-                    let r_new = lay.walk(
-                        &mut RegionCtx::new(&mut region),
-                        &h.bal_r1,
-                        &h.n_r,
-                        depth,
-                        source,
-                    )?;
-                    if let Some(p) = prev {
-                        for (x, y) in p.root_after.iter().zip(s_old.root.iter()) {
-                            region.constrain_equal(x.cell(), y.cell())?;
-                        }
-                    }
-                    Ok(r_new)
+            // The slot starts from the root the previous slot left.
+            let r_new = lay.walk_region(
+                &mut layouter,
+                "receiver, new leaf",
+                (&h.bal_r1, &h.n_r),
+                depth,
+                PathSource::Copy(&r_old),
+                |region, _| match prev {
+                    Some(p) => equal_cells(region, &p.root_after, &s_old.root),
+                    None => Ok(()),
                 },
             )?;
             let _ = (s_new.root_vals, r_new.root_vals);
