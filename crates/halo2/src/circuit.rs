@@ -39,6 +39,9 @@ const S_NR: usize = 12;
 const S_BALR1: usize = 13;
 const S_CNTPREV: usize = 14;
 const S_CNT: usize = 15;
+// A slot's region is as tall as its last assigned row, and the regions stack back to back:
+// the block's last offset must be its last row, or every later row (and the key) would move.
+const _: () = assert!(S_CNT == SLOT_ROWS - 1);
 
 /// Rows the circuit uses for a profile.
 pub fn rows_used(profile: Profile) -> usize {
