@@ -31,12 +31,17 @@ pub enum CliError {
     #[error(transparent)]
     Node(#[from] multiprover_node::Error),
     /// A proof system failed to set up or prove.
-    #[error("{system}: {message}")]
-    System {
+    #[error(transparent)]
+    Prove(#[from] multiprover_core::ProveError),
+    /// A prover's verifying key is not the one the anchor pins.
+    #[error("{system}: this prover's verifying key {prover} is not the anchor's {pinned} (other profile, or a faulty/honest mismatch)")]
+    KeyMismatch {
         /// The system.
         system: SystemId,
-        /// What went wrong.
-        message: String,
+        /// The prover's key id.
+        prover: multiprover_core::B256,
+        /// The anchor's key id.
+        pinned: multiprover_core::B256,
     },
     /// This binary was built without a system or without `demo-faults`.
     #[error("{0}")]

@@ -6,6 +6,39 @@ use alloy_primitives::B256;
 use crate::hash::Digest;
 use crate::system::SystemId;
 
+/// Why a council resolution was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Resolution {
+    /// The signature is not 65 bytes `r ‖ s ‖ v`.
+    #[error("malformed signature")]
+    MalformedSignature,
+    /// The signature has a high `s` (malleable).
+    #[error("high-s signature")]
+    HighS,
+    /// No key can be recovered from the signature.
+    #[error("signature does not recover")]
+    DoesNotRecover,
+    /// The signature is valid but not the council's.
+    #[error("not signed by the council key")]
+    NotCouncil,
+    /// Only a halted batch can be resolved.
+    #[error("batch is not halted")]
+    NotHalted,
+    /// The node resolves only to the root its own state transition computes.
+    #[error("this node only resolves to the root its own STF computes")]
+    NotOwnRoot,
+}
+
+impl Resolution {
+    /// Whether the refusal is about who signed (a credential problem, HTTP 403).
+    pub const fn is_signature(self) -> bool {
+        matches!(
+            self,
+            Self::MalformedSignature | Self::HighS | Self::DoesNotRecover | Self::NotCouncil
+        )
+    }
+}
+
 /// Errors of `multiprover-core`: codecs, the STF (one variant per broken rule, naming the
 /// transfer and the rule), the trust anchor, the policy and the settlement state machine.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -160,18 +193,44 @@ pub enum CoreError {
     /// The system is quarantined.
     #[error("system {0} is quarantined")]
     Quarantined(SystemId),
-    /// The injected verifier rejected the proof.
-    #[error("proof rejected by {system}: {reason}")]
-    ProofRejected {
-        /// The system.
-        system: SystemId,
-        /// Why.
-        reason: String,
-    },
     /// Resolution not allowed.
     #[error("resolution rejected: {0}")]
-    BadResolution(&'static str),
+    BadResolution(Resolution),
     /// A root that was never proven.
     #[error("root {0} was not proven for this batch")]
     UnprovenRoot(Digest),
+}
+
+impl crate::proof_system::Classify for CoreError {
+    fn kind(&self) -> crate::proof_system::ErrorKind {
+        use crate::proof_system::ErrorKind;
+        match self {
+            Self::TooManyTransfers { .. }
+            | Self::SelfTransfer { .. }
+            | Self::AccountOutOfRange { .. }
+            | Self::BadNonce { .. }
+            | Self::InsufficientBalance { .. }
+            | Self::BalanceOverflow { .. } => ErrorKind::Unprovable,
+            Self::NonCanonical(_)
+            | Self::BadProfile { .. }
+            | Self::BadGenesis(_)
+            | Self::BadDepth(_)
+            | Self::IndexOutOfRange { .. }
+            | Self::Malformed(_)
+            | Self::TooLarge { .. }
+            | Self::UnsupportedVersion(_)
+            | Self::UnknownSystem(_)
+            | Self::UnknownSystemName
+            | Self::BadAnchor(_)
+            | Self::BadPolicy(_) => ErrorKind::Malformed,
+            Self::WrongChain { .. }
+            | Self::NotNext { .. }
+            | Self::UnknownBatch(_)
+            | Self::StatementMismatch { .. } => ErrorKind::WrongStatement,
+            Self::SystemNotConfigured(_) | Self::WrongVerifyingKey { .. } => ErrorKind::WrongKey,
+            Self::Quarantined(_) | Self::BadResolution(_) | Self::UnprovenRoot(_) => {
+                ErrorKind::Rejected
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod hash;
 pub mod policy;
 pub mod poseidon;
 mod poseidon_constants;
+pub mod proof_system;
 pub mod settlement;
 pub mod statement;
 pub mod stf;
@@ -26,7 +27,11 @@ pub use error::CoreError;
 pub use field::Fp;
 pub use hash::{hash_tagged, Digest, Tag};
 pub use policy::{Decision, Policy, Tier};
-pub use settlement::{BatchState, BatchStatus, ProofVerifier, Settlement};
+pub use proof_system::{
+    Classify, DynProofSystem, ErrorKind, ProofSystem, ProveError, SystemProver, Variant,
+    VerifyContext, VerifyError,
+};
+pub use settlement::{BatchState, BatchStatus, ProofVerifier, Settlement, SubmitError};
 pub use statement::Statement;
 pub use stf::{
     apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness, Transfer,

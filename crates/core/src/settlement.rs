@@ -11,24 +11,45 @@
 //! - `resolve`: only the council key, only to one of the proven roots; the systems that
 //!   proved another root are quarantined, and proposals built on a discarded root are dropped.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 use alloy_primitives::{keccak256, Signature, B256};
 use serde::{Deserialize, Serialize};
 
 use crate::anchor::TrustAnchor;
 use crate::envelope::Envelope;
-use crate::error::CoreError;
+use crate::error::{CoreError, Resolution};
 use crate::hash::Digest;
 use crate::policy::{Decision, Policy};
+use crate::proof_system::{Classify, ErrorKind, VerifyError};
 use crate::statement::Statement;
 use crate::stf::Batch;
 use crate::system::SystemId;
 
 /// Proof verification, injected so that core knows no proof system.
 pub trait ProofVerifier {
-    /// Verify one envelope against the trust anchor; `Err` carries the reason.
-    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String>;
+    /// Verify one envelope against the trust anchor.
+    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError>;
+}
+
+/// Why [`Settlement::submit`] refused an envelope.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The envelope does not belong to a proposed batch, names another key, or its system is
+    /// quarantined (nothing was verified).
+    #[error(transparent)]
+    Check(#[from] CoreError),
+    /// The proof was verified and rejected.
+    #[error("proof rejected: {0}")]
+    Proof(#[source] VerifyError),
+}
+
+impl Classify for SubmitError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Check(e) => e.kind(),
+            Self::Proof(e) => e.kind,
+        }
+    }
 }
 
 /// Where a batch stands.
@@ -236,14 +257,11 @@ impl Settlement {
         &mut self,
         envelope: &Envelope,
         verifier: &dyn ProofVerifier,
-    ) -> Result<Decision, CoreError> {
+    ) -> Result<Decision, SubmitError> {
         let idx = self.check_envelope(envelope)?;
         verifier
             .verify(&self.anchor, envelope)
-            .map_err(|reason| CoreError::ProofRejected {
-                system: envelope.system,
-                reason,
-            })?;
+            .map_err(SubmitError::Proof)?;
         self.record_verified(idx, envelope.system, envelope.statement.post_root);
         Ok(self.batches[idx].decision.clone())
     }
@@ -312,20 +330,20 @@ impl Settlement {
             .filter(|i| *i < self.batches.len())
             .ok_or(CoreError::UnknownBatch(batch_number))?;
         let sig = Signature::from_raw(signature)
-            .map_err(|_| CoreError::BadResolution("malformed signature"))?;
+            .map_err(|_| CoreError::BadResolution(Resolution::MalformedSignature))?;
         if sig.normalize_s().is_some() {
-            return Err(CoreError::BadResolution("high-s signature"));
+            return Err(CoreError::BadResolution(Resolution::HighS));
         }
         let digest = resolution_digest(self.anchor.chain_id, batch_number, &root);
         let signer = sig
             .recover_address_from_prehash(&digest)
-            .map_err(|_| CoreError::BadResolution("signature does not recover"))?;
+            .map_err(|_| CoreError::BadResolution(Resolution::DoesNotRecover))?;
         if signer != self.anchor.council {
-            return Err(CoreError::BadResolution("not signed by the council key"));
+            return Err(CoreError::BadResolution(Resolution::NotCouncil));
         }
         let b = &self.batches[idx];
         if b.status != BatchStatus::Halted {
-            return Err(CoreError::BadResolution("batch is not halted"));
+            return Err(CoreError::BadResolution(Resolution::NotHalted));
         }
         if !b.proofs.iter().any(|(_, r)| *r == root) {
             return Err(CoreError::UnprovenRoot(root));

@@ -1,16 +1,14 @@
 //! The crate's error type.
 
-use multiprover_core::{CoreError, SystemId};
+use multiprover_core::proof_system::{Classify, ErrorKind, PrecheckError};
+use multiprover_core::CoreError;
 
 /// Everything that can go wrong when proving or verifying with halo2.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The envelope or key names another proof system.
-    #[error("not a halo2 envelope or key (system {0})")]
-    WrongSystem(SystemId),
-    /// `envelope.vk_id`, `key.vk_id` and the hash of the key material disagree.
-    #[error("verifying-key id mismatch")]
-    VkIdMismatch,
+    /// The shared pre-checks failed: another system, or another key than the pinned one.
+    #[error(transparent)]
+    Precheck(#[from] PrecheckError),
     /// The key material does not parse or does not describe a circuit this crate builds.
     #[error("bad halo2 key material: {0}")]
     BadKey(&'static str),
@@ -23,9 +21,6 @@ pub enum Error {
     /// The proof does not verify against the statement.
     #[error("halo2 proof rejected")]
     Rejected(#[source] halo2_proofs::plonk::Error),
-    /// A batch verification failed (the individual results say which proof).
-    #[error("halo2 batch rejected")]
-    BatchRejected,
     /// Key generation or proving failed inside halo2.
     #[error("halo2: {0}")]
     Plonk(#[from] halo2_proofs::plonk::Error),
@@ -38,4 +33,18 @@ pub enum Error {
     /// An error from the core crate (profile, statement).
     #[error(transparent)]
     Core(#[from] CoreError),
+}
+
+impl Classify for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Precheck(e) => e.kind(),
+            Self::BadKey(_) => ErrorKind::WrongKey,
+            Self::BadProof(_) => ErrorKind::Malformed,
+            Self::BadParams(_) => ErrorKind::Setup,
+            Self::Rejected(_) => ErrorKind::Rejected,
+            Self::Plonk(_) => ErrorKind::Internal,
+            Self::BadWitness(_) | Self::Unsatisfied | Self::Core(_) => ErrorKind::Unprovable,
+        }
+    }
 }

@@ -12,7 +12,7 @@
 //! | 7..11 | capacity `T`, u32 LE |
 //! | 11 | `k` |
 
-use alloy_primitives::{keccak256, B256};
+use alloy_primitives::B256;
 use multiprover_core::Profile;
 
 use crate::circuit::k_for;
@@ -89,7 +89,10 @@ impl KeyMaterial {
     }
 }
 
-/// `keccak256(key material)`.
+/// Domain prefix of the verifying-key id.
+pub const VK_ID_DOMAIN: &[u8] = b"multiprover-halo2-vk-v1";
+
+/// The verifying-key id: `keccak256("multiprover-halo2-vk-v1" ‖ key material)`.
 pub fn vk_id(key_material: &[u8]) -> B256 {
-    keccak256(key_material)
+    multiprover_core::proof_system::vk_id(VK_ID_DOMAIN, key_material)
 }

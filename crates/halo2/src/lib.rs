@@ -1,19 +1,24 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod cache;
 pub mod circuit;
 pub mod error;
 pub mod gadgets;
 pub mod key;
+pub mod params;
 #[cfg(feature = "prover")]
 pub mod prover;
+mod system;
 pub mod verify;
 
 pub use circuit::{k_for, rows_used, StatementCircuit};
 pub use error::Error;
 pub use key::{vk_id, KeyMaterial};
+pub use params::{
+    load_params, params, params_bytes, params_digest, PARAMS_DIGESTS, PARAMS_DIR_ENV,
+};
 #[cfg(feature = "prover")]
 pub use prover::Prover;
-pub use verify::{
-    load_params, params_bytes, params_digest, verifier_data, verify, verify_many, PARAMS_DIGESTS,
-};
+pub use system::Halo2;
+pub use verify::{verifier_data, verify, verify_many, VerifierData};

@@ -63,7 +63,7 @@ impl Prover {
         if k > MAX_K {
             return Err(Error::BadKey("profile needs k above MAX_K"));
         }
-        let params = Params::clone(&crate::verify::params(k));
+        let params = Params::clone(&crate::params::params(k));
         let shape = StatementCircuit::shape(profile);
         let vk = keygen_vk(&params, &shape)?;
         let pk = keygen_pk(&params, vk.clone(), &shape)?;

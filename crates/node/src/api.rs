@@ -9,7 +9,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use multiprover_core::settlement::{BatchStatus, ProofVerifier};
+use multiprover_core::error::Resolution;
+use multiprover_core::proof_system::{Classify, ErrorKind, VerifyError};
+use multiprover_core::settlement::{BatchStatus, ProofVerifier, SubmitError};
 use multiprover_core::{Batch, CoreError, Envelope, SystemId};
 use multiprover_verifier::{BatchRecord, HexBytes};
 use serde::Deserialize;
@@ -48,27 +50,50 @@ fn err(status: StatusCode, msg: impl std::fmt::Display) -> Response {
     (status, Json(json!({"error": msg.to_string()}))).into_response()
 }
 
+/// An error response that names the error's kind: `{"error": message, "kind": kind}`.
+fn kind_err(e: &(impl Classify + std::fmt::Display)) -> Response {
+    let kind = e.kind();
+    let body = json!({"error": e.to_string(), "kind": kind});
+    (kind_status(kind), Json(body)).into_response()
+}
+
+/// The HTTP status of each kind of error.
+fn kind_status(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Malformed => StatusCode::BAD_REQUEST,
+        ErrorKind::WrongSystem
+        | ErrorKind::WrongKey
+        | ErrorKind::WrongStatement
+        | ErrorKind::Rejected
+        | ErrorKind::Expired
+        | ErrorKind::Unprovable => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::NotCompiled => StatusCode::NOT_IMPLEMENTED,
+        ErrorKind::Setup => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The status of a core error: its kind's, except where the chain's state decides (a batch
+/// that is not next or a quarantined system conflicts with the chain; an unknown batch is
+/// not found; a resolution signed by the wrong key is forbidden).
 fn core_status(e: &CoreError) -> StatusCode {
     match e {
-        CoreError::NotNext { .. } => StatusCode::CONFLICT,
+        CoreError::NotNext { .. } | CoreError::Quarantined(_) => StatusCode::CONFLICT,
         CoreError::UnknownBatch(_) => StatusCode::NOT_FOUND,
-        CoreError::Quarantined(_) => StatusCode::CONFLICT,
-        CoreError::Malformed(_)
-        | CoreError::TooLarge { .. }
-        | CoreError::UnsupportedVersion(_)
-        | CoreError::UnknownSystem(_) => StatusCode::BAD_REQUEST,
-        CoreError::ProofRejected { .. }
-        | CoreError::StatementMismatch { .. }
-        | CoreError::WrongChain { .. }
-        | CoreError::SystemNotConfigured(_)
-        | CoreError::WrongVerifyingKey { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::BAD_REQUEST,
+        CoreError::BadResolution(r) if r.is_signature() => StatusCode::FORBIDDEN,
+        CoreError::BadResolution(Resolution::NotHalted) => StatusCode::CONFLICT,
+        other => kind_status(other.kind()),
     }
+}
+
+fn core_err(e: &CoreError) -> Response {
+    let body = json!({"error": e.to_string(), "kind": e.kind()});
+    (core_status(e), Json(body)).into_response()
 }
 
 fn error_response(e: Error) -> Response {
     match e {
-        Error::Core(c) => err(core_status(&c), c),
+        Error::Core(c) => core_err(&c),
         other => err(StatusCode::INTERNAL_SERVER_ERROR, other),
     }
 }
@@ -166,7 +191,7 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
     };
     let env = match Envelope::from_bytes(&body) {
         Ok(e) => e,
-        Err(e) => return err(StatusCode::BAD_REQUEST, e),
+        Err(e) => return core_err(&e),
     };
     // Cheap checks under the lock, the proof verification outside it (it can take a second),
     // then record under the lock.
@@ -174,7 +199,7 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
         let n = lock(&s);
         match n.settlement.check_envelope(&env) {
             Ok(i) => (i, n.settlement.anchor().clone()),
-            Err(e) => return err(core_status(&e), e),
+            Err(e) => return core_err(&e),
         }
     };
     let Ok(slot) = s.verify_slots.clone().acquire_owned().await else {
@@ -186,24 +211,11 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
     drop(slot);
     match verdict {
         Ok(Ok(())) => {}
-        Ok(Err(reason)) => {
-            return err(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                CoreError::ProofRejected {
-                    system: env.system,
-                    reason,
-                },
-            )
-        }
+        Ok(Err(e)) => return kind_err(&SubmitError::Proof(e)),
         // A verifier that panics on hostile bytes rejects them; the node carries on.
-        Err(_) => {
-            return err(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                CoreError::ProofRejected {
-                    system: env.system,
-                    reason: "the verifier failed on this proof".into(),
-                },
-            )
+        Err(panicked) => {
+            let e = VerifyError::with_kind(env.system, ErrorKind::Rejected, panicked);
+            return kind_err(&SubmitError::Proof(e));
         }
     }
     let node = s.node.clone();
@@ -269,15 +281,6 @@ async fn resolve(State(s): State<AppState>, Path(num): Path<String>, req: Reques
             "final_root": b.and_then(|b| b.1),
         }))
         .into_response(),
-        Ok(Err(Error::Core(c))) => {
-            let code = match &c {
-                CoreError::UnknownBatch(_) => StatusCode::NOT_FOUND,
-                CoreError::BadResolution("batch is not halted") => StatusCode::CONFLICT,
-                CoreError::BadResolution(m) if m.contains("sign") => StatusCode::FORBIDDEN,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            err(code, c)
-        }
         Ok(Err(e)) => error_response(e),
         Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
     }

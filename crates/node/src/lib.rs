@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub use multiprover_core::settlement::ProofVerifier;
-use multiprover_core::{Envelope, TrustAnchor};
+use multiprover_core::{Envelope, TrustAnchor, VerifyError};
 
 pub use client::{Client, ProposeResponse, SubmitResponse};
 pub use error::Error;
@@ -41,12 +41,12 @@ pub struct NodeConfig {
 pub struct NowVerifier;
 
 impl ProofVerifier for NowVerifier {
-    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String> {
+    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        multiprover_verifier::AtTime(now).verify(anchor, envelope)
+        multiprover_verifier::Dispatcher { now_unix: now }.verify(anchor, envelope)
     }
 }
 
@@ -54,7 +54,7 @@ impl ProofVerifier for NowVerifier {
 /// Production passes [`default_verifier`]; tests inject a mock.
 pub type SharedVerifier = Arc<dyn ProofVerifier + Send + Sync>;
 
-/// The production verifier, shareable: [`multiprover_verifier::AtTime`] at the current time.
+/// The production verifier, shareable: [`multiprover_verifier::Dispatcher`] at the current time.
 /// Which systems it can verify depends on the `all-systems` feature.
 pub fn default_verifier() -> SharedVerifier {
     Arc::new(NowVerifier)

@@ -227,7 +227,7 @@ impl NodeState {
             .ok_or(multiprover_core::CoreError::UnknownBatch(n))?;
         if b.claimed_post_root != root {
             return Err(Error::Core(multiprover_core::CoreError::BadResolution(
-                "this node only resolves to the root its own STF computes",
+                multiprover_core::error::Resolution::NotOwnRoot,
             )));
         }
         let mut settlement = self.settlement.clone();

@@ -1,17 +1,19 @@
 //! The one error type of this crate.
 
-use alloc::string::String;
-use multiprover_core::{CoreError, SystemId};
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use multiprover_core::proof_system::{Classify, ErrorKind, PrecheckError};
+use multiprover_core::CoreError;
+
+/// A lower crate's error (plonky2 reports its failures as `anyhow` errors).
+pub type BoxError = Box<dyn core::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong while verifying or proving.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The envelope or key names another proof system.
-    #[error("expected a plonky2 envelope/key, got {0}")]
-    WrongSystem(SystemId),
-    /// `envelope.vk_id`, `key.vk_id` and the hash of the key material do not all agree.
-    #[error("verifying-key id mismatch")]
-    VkIdMismatch,
+    /// The shared pre-checks failed: another system, or another key than the pinned one.
+    #[error(transparent)]
+    Precheck(#[from] PrecheckError),
     /// The key material does not parse or is not the shape this crate produces.
     #[error("malformed key material: {0}")]
     MalformedKey(&'static str),
@@ -23,10 +25,10 @@ pub enum Error {
     PublicInputsMismatch,
     /// The statement itself is not well-formed (non-canonical chain id or batch number).
     #[error("bad statement: {0}")]
-    Statement(CoreError),
+    Statement(#[source] CoreError),
     /// plonky2 rejected the proof.
     #[error("proof rejected: {0}")]
-    Rejected(String),
+    Rejected(#[source] BoxError),
     /// The profile is out of bounds or does not match the prover's.
     #[error("profile mismatch or out of bounds")]
     Profile,
@@ -34,9 +36,37 @@ pub enum Error {
     #[error("malformed witness: {0}")]
     Witness(&'static str),
     /// The circuit's constraints are not satisfied by the witness: the batch cannot be proven.
-    #[error("the witness does not satisfy the circuit: {0}")]
-    Unsatisfied(String),
+    #[error("the witness does not satisfy the circuit: {what}")]
+    Unsatisfied {
+        /// Which step found it.
+        what: &'static str,
+        /// plonky2's error, when it gave one.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The circuit computes other public inputs than the witness's statement.
+    #[error("the circuit computes public inputs {got:?}, the witness claims {expected:?}")]
+    PublicInputsDiffer {
+        /// What the circuit computed.
+        got: Vec<u64>,
+        /// The witness's statement.
+        expected: Vec<u64>,
+    },
     /// Serialization of key material or proof failed (internal error).
     #[error("serialization failed")]
     Serialize,
+}
+
+impl Classify for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Precheck(e) => e.kind(),
+            Self::MalformedKey(_) => ErrorKind::WrongKey,
+            Self::MalformedProof(_) | Self::Statement(_) => ErrorKind::Malformed,
+            Self::PublicInputsMismatch | Self::Rejected(_) => ErrorKind::Rejected,
+            Self::Profile | Self::Witness(_) | Self::Unsatisfied { .. } => ErrorKind::Unprovable,
+            Self::PublicInputsDiffer { .. } => ErrorKind::Unprovable,
+            Self::Serialize => ErrorKind::Internal,
+        }
+    }
 }

@@ -6,6 +6,7 @@ extern crate alloc;
 
 mod error;
 pub mod key;
+mod system;
 mod verify;
 
 #[cfg(feature = "prover")]
@@ -15,6 +16,7 @@ mod prover;
 
 pub use error::Error;
 pub use key::{key_info, KeyInfo, Variant};
+pub use system::Plonky2;
 pub use verify::{verify, vk_id, PreparedKey, VK_ID_DOMAIN};
 
 #[cfg(feature = "prover")]

@@ -1,7 +1,5 @@
 //! The native prover (`prover` feature).
 
-use alloc::format;
-use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use alloy_primitives::B256;
@@ -46,8 +44,10 @@ fn fe(v: u64) -> Result<F, Error> {
 }
 
 fn set(pw: &mut PartialWitness<F>, t: Target, v: F) -> Result<(), Error> {
-    pw.set_target(t, v)
-        .map_err(|e| Error::Unsatisfied(e.to_string()))
+    pw.set_target(t, v).map_err(|e| Error::Unsatisfied {
+        what: "a wire is set twice to different values",
+        source: Some(e.into()),
+    })
 }
 
 fn set4(pw: &mut PartialWitness<F>, t: &[Target; 4], d: &Digest) -> Result<(), Error> {
@@ -121,8 +121,14 @@ impl Prover {
         // plonky2's witness generators `debug_assert!` on some inconsistent inputs; turn
         // those into errors (native prover only; the verifier never relies on this).
         let proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| data.prove(pw)))
-            .map_err(|_| Error::Unsatisfied("witness generation panicked".to_string()))?
-            .map_err(|e| Error::Unsatisfied(e.to_string()))?;
+            .map_err(|_| Error::Unsatisfied {
+                what: "witness generation panicked",
+                source: None,
+            })?
+            .map_err(|e| Error::Unsatisfied {
+                what: "witness generation failed",
+                source: Some(e.into()),
+            })?;
         let expected = witness.statement.public_inputs_u64();
         let got: Vec<u64> = proof
             .public_inputs
@@ -130,14 +136,17 @@ impl Prover {
             .map(|x| x.to_canonical_u64())
             .collect();
         if got.as_slice() != expected.as_slice() {
-            return Err(Error::Unsatisfied(format!(
-                "the circuit computes public inputs {got:?}, the witness claims {expected:?}"
-            )));
+            return Err(Error::PublicInputsDiffer {
+                got,
+                expected: expected.to_vec(),
+            });
         }
         // An unsatisfied constraint that is not a copy constraint yields a proof that does not
         // verify: check before handing it out.
-        data.verify(proof.clone())
-            .map_err(|e| Error::Unsatisfied(format!("the proof does not verify: {e}")))?;
+        data.verify(proof.clone()).map_err(|e| Error::Unsatisfied {
+            what: "the proof does not verify",
+            source: Some(e.into()),
+        })?;
         Ok(Envelope {
             system: SystemId::Plonky2,
             vk_id: self.vk_id,

@@ -1,11 +1,12 @@
 //! The verifier: wasm-safe, never panics on any key or envelope bytes.
 
-use alloc::string::ToString;
-use alloy_primitives::{keccak256, B256};
-use multiprover_core::{Envelope, SystemId, SystemKey};
+use alloy_primitives::B256;
+use multiprover_core::proof_system::{self, precheck};
+use multiprover_core::{Envelope, SystemKey};
 use plonky2::field::types::PrimeField64;
 
 use crate::key::{parse_key, parse_proof, ParsedKey, NUM_PUBLIC_INPUTS};
+use crate::system::Plonky2;
 use crate::Error;
 
 /// Domain prefix of the verifying-key id.
@@ -13,10 +14,7 @@ pub const VK_ID_DOMAIN: &[u8] = b"multiprover-plonky2-vk-v1";
 
 /// The verifying-key id: `keccak256("multiprover-plonky2-vk-v1" ‖ key_material)`.
 pub fn vk_id(key_material: &[u8]) -> B256 {
-    let mut buf = alloc::vec::Vec::with_capacity(VK_ID_DOMAIN.len() + key_material.len());
-    buf.extend_from_slice(VK_ID_DOMAIN);
-    buf.extend_from_slice(key_material);
-    keccak256(buf)
+    proof_system::vk_id(VK_ID_DOMAIN, key_material)
 }
 
 /// A key parsed once, to verify many envelopes without re-parsing the verifier data.
@@ -27,14 +25,9 @@ pub struct PreparedKey {
 }
 
 impl PreparedKey {
-    /// Check the key's system and id, then parse and validate its material.
+    /// Parse and validate a key's material (its system and id are checked by
+    /// [`precheck`] before any envelope is verified).
     pub fn new(key: &SystemKey) -> Result<PreparedKey, Error> {
-        if key.system != SystemId::Plonky2 {
-            return Err(Error::WrongSystem(key.system));
-        }
-        if key.vk_id != vk_id(&key.key) {
-            return Err(Error::VkIdMismatch);
-        }
         let parsed = parse_key(&key.key)?;
         Ok(PreparedKey {
             vk_id: key.vk_id,
@@ -52,14 +45,8 @@ impl PreparedKey {
         self.parsed.info
     }
 
-    /// Verify one envelope against this key (see [`verify`]).
+    /// Verify one envelope against this key, after [`precheck`] (see [`verify`]).
     pub fn verify(&self, envelope: &Envelope) -> Result<(), Error> {
-        if envelope.system != SystemId::Plonky2 {
-            return Err(Error::WrongSystem(envelope.system));
-        }
-        if envelope.vk_id != self.vk_id {
-            return Err(Error::VkIdMismatch);
-        }
         envelope.statement.validate().map_err(Error::Statement)?;
         let proof = parse_proof(&self.parsed, &envelope.proof)?;
         let expected = envelope.statement.public_inputs_u64();
@@ -75,22 +62,17 @@ impl PreparedKey {
         self.parsed
             .data
             .verify(proof)
-            .map_err(|e| Error::Rejected(e.to_string()))
+            .map_err(|e| Error::Rejected(e.into()))
     }
 }
 
 /// Verify a plonky2 envelope under a pinned key.
 ///
-/// In order: the envelope's and key's system is plonky2; `envelope.vk_id == key.vk_id ==
-/// vk_id(&key.key)`; the key material parses and has exactly this circuit's shape; the proof
-/// bytes parse (strictly, no trailing bytes); the proof's 12 public inputs equal
-/// `envelope.statement.public_inputs()`; plonky2 accepts the proof.
+/// In order: the shared [`precheck`] (the envelope's and key's system is plonky2;
+/// `envelope.vk_id == key.vk_id == vk_id(&key.key)`); the key material parses and has exactly
+/// this circuit's shape; the proof bytes parse (strictly, no trailing bytes); the proof's 12
+/// public inputs equal `envelope.statement.public_inputs()`; plonky2 accepts the proof.
 pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
-    if envelope.system != SystemId::Plonky2 {
-        return Err(Error::WrongSystem(envelope.system));
-    }
-    if envelope.vk_id != key.vk_id {
-        return Err(Error::VkIdMismatch);
-    }
+    precheck::<Plonky2>(key, envelope)?;
     PreparedKey::new(key)?.verify(envelope)
 }

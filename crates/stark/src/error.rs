@@ -1,23 +1,21 @@
 //! The error enum of `multiprover-stark`.
 
 use alloc::string::String;
-use multiprover_core::{CoreError, SystemId};
+use multiprover_core::proof_system::{Classify, ErrorKind, PrecheckError};
+use multiprover_core::CoreError;
 
 /// Errors of `multiprover-stark`: key material, proof decoding and verification, proving.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The envelope or the key belongs to another proof system.
-    #[error("expected a stark envelope/key, got {0}")]
-    WrongSystem(SystemId),
-    /// The envelope's vk id, the anchor's vk id and the hash of the key material disagree.
-    #[error("verifying-key id mismatch")]
-    VkIdMismatch,
+    /// The shared pre-checks failed: another system, or another key than the pinned one.
+    #[error(transparent)]
+    Precheck(#[from] PrecheckError),
     /// The key material does not parse (wrong length, unknown version or variant, bad profile).
     #[error("malformed stark key material: {0}")]
     BadKey(&'static str),
     /// The proof bytes do not parse as a winterfell proof.
     #[error("malformed proof: {0}")]
-    ProofParse(String),
+    ProofParse(#[source] verifier::DeserializationError),
     /// The proof's trace shape (width, length, segments) is not this AIR's for the profile.
     #[error("proof trace shape does not match the AIR: {0}")]
     TraceShape(&'static str),
@@ -39,4 +37,17 @@ pub enum Error {
     /// winterfell failed to produce a proof.
     #[error("proving failed: {0}")]
     Prove(String),
+}
+
+impl Classify for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Precheck(e) => e.kind(),
+            Self::BadKey(_) => ErrorKind::WrongKey,
+            Self::ProofParse(_) | Self::TraceShape(_) => ErrorKind::Malformed,
+            Self::WeakOptions(_) | Self::Rejected(_) => ErrorKind::Rejected,
+            Self::Core(_) | Self::BadWitness(_) | Self::Unsatisfied(_) => ErrorKind::Unprovable,
+            Self::Prove(_) => ErrorKind::Internal,
+        }
+    }
 }

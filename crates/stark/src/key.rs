@@ -7,7 +7,7 @@
 //! ```
 
 use alloc::vec::Vec;
-use alloy_primitives::{keccak256, B256};
+use alloy_primitives::B256;
 use multiprover_core::Profile;
 
 use crate::air::Variant;
@@ -24,10 +24,7 @@ pub const VK_ID_DOMAIN: &[u8] = b"multiprover-stark-vk-v1";
 
 /// The verifying-key id of key material: `keccak256(VK_ID_DOMAIN ‖ key)`.
 pub fn vk_id(key_material: &[u8]) -> B256 {
-    let mut buf = Vec::with_capacity(VK_ID_DOMAIN.len() + key_material.len());
-    buf.extend_from_slice(VK_ID_DOMAIN);
-    buf.extend_from_slice(key_material);
-    keccak256(buf)
+    multiprover_core::proof_system::vk_id(VK_ID_DOMAIN, key_material)
 }
 
 /// Parsed key material.

@@ -13,6 +13,7 @@ pub mod key;
 pub mod layout;
 #[cfg(feature = "prover")]
 pub mod prover;
+mod system;
 pub mod verifier;
 
 pub use crate::air::{BatchAir, PublicInputs, Variant};
@@ -20,4 +21,5 @@ pub use error::Error;
 pub use key::{vk_id, KeyParams, AIR_VERSION, DEFAULT_MIN_SECURITY_BITS};
 #[cfg(feature = "prover")]
 pub use prover::{Prover, RawSlot, RawWitness};
+pub use system::Stark;
 pub use verifier::{verify, verify_proof};

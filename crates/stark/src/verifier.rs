@@ -3,18 +3,19 @@
 //! that would make them panic), then winterfell's verification with the anchor's minimum
 //! security as `AcceptableOptions`.
 
-use alloc::string::ToString;
 use crypto::hashers::Blake3_256;
 use crypto::{DefaultRandomCoin, MerkleTree};
 use math::fields::f64::BaseElement;
 use math::StarkField;
-use multiprover_core::{Envelope, Statement, SystemId, SystemKey};
+use multiprover_core::proof_system::precheck;
+use multiprover_core::{Envelope, Statement, SystemKey};
 use verifier::{AcceptableOptions, Proof, Serializable, TraceInfo};
 
 use crate::air::{BatchAir, PublicInputs};
 use crate::error::Error;
-use crate::key::{vk_id, KeyParams};
+use crate::key::KeyParams;
 use crate::layout::{Schedule, TRACE_WIDTH};
+use crate::system::Stark;
 
 /// The commitment hash: BLAKE3-256 over Goldilocks elements.
 pub type Hasher = Blake3_256<BaseElement>;
@@ -28,20 +29,13 @@ pub const MIN_BLOWUP: u8 = 8;
 
 /// Verify an envelope against the key pinned in the trust anchor.
 ///
-/// Checks, in order: the system; `envelope.vk_id == key.vk_id == vk_id(key.key)`; the key
+/// Checks, in order: the shared [`precheck`] (the system; `envelope.vk_id == key.vk_id ==
+/// vk_id(key.key)`); the key
 /// material parses; the proof's context has this AIR's trace shape and sane options; the proof
 /// verifies for `envelope.statement.public_inputs()` with at least the key's minimum
 /// conjectured security. Never panics on any input bytes.
 pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
-    if envelope.system != SystemId::Stark {
-        return Err(Error::WrongSystem(envelope.system));
-    }
-    if key.system != SystemId::Stark {
-        return Err(Error::WrongSystem(key.system));
-    }
-    if envelope.vk_id != key.vk_id || key.vk_id != vk_id(&key.key) {
-        return Err(Error::VkIdMismatch);
-    }
+    precheck::<Stark>(key, envelope)?;
     let params = KeyParams::from_bytes(&key.key)?;
     verify_proof(&params, &envelope.statement, &envelope.proof)
 }
@@ -54,7 +48,7 @@ pub fn verify_proof(params: &KeyParams, statement: &Statement, proof: &[u8]) -> 
     };
     let context_len = precheck_context(&schedule, proof)?;
     precheck_structure(proof, context_len)?;
-    let proof = Proof::from_bytes(proof).map_err(|e| Error::ProofParse(e.to_string()))?;
+    let proof = Proof::from_bytes(proof).map_err(Error::ProofParse)?;
     let pub_inputs = PublicInputs {
         statement: statement.public_inputs_u64(),
         depth: params.profile.depth,
@@ -84,7 +78,7 @@ fn precheck_context(schedule: &Schedule, bytes: &[u8]) -> Result<usize, Error> {
     off += 1 + modulus.len();
     let o = bytes
         .get(off..off + 10)
-        .ok_or(Error::ProofParse("truncated options".into()))?;
+        .ok_or(Error::TraceShape("truncated proof options"))?;
     let (queries, blowup, grinding, ext, folding, remainder) = (o[0], o[1], o[2], o[3], o[4], o[5]);
     if queries == 0 {
         return Err(Error::WeakOptions("no queries"));

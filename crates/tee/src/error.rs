@@ -1,30 +1,19 @@
 //! The error enum of `multiprover-tee`.
 
 use alloy_primitives::{Address, B256};
-use multiprover_core::{CoreError, SystemId};
+use multiprover_core::proof_system::{Classify, ErrorKind, PrecheckError};
+use multiprover_core::CoreError;
 
 /// Errors of the TEE verifier and of the simulated enclave.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The envelope or the key is for another proof system.
-    #[error("expected a {expected} envelope/key, got {got}")]
-    WrongSystem {
-        /// Always [`SystemId::Tee`].
-        expected: SystemId,
-        /// The system found.
-        got: SystemId,
-    },
+    /// The shared pre-checks failed: another system, or another measurement than the pinned
+    /// one.
+    #[error(transparent)]
+    Precheck(#[from] PrecheckError),
     /// The TEE's system key carries key material; it must be empty (its keys are the registry).
     #[error("the tee system key must carry no key material ({0} bytes found)")]
     KeyNotEmpty(usize),
-    /// The envelope's measurement (its `vk_id`) is not the one the anchor pins.
-    #[error("envelope measurement {got} is not the pinned measurement {expected}")]
-    WrongMeasurement {
-        /// The anchor's `vk_id`.
-        expected: B256,
-        /// The envelope's `vk_id`.
-        got: B256,
-    },
     /// The measurement is not in the registry's accepted measurements.
     #[error("measurement {0} is not accepted by the registry")]
     MeasurementNotAccepted(B256),
@@ -102,4 +91,27 @@ pub enum Error {
     #[cfg(feature = "prover")]
     #[error("signing failed: {0}")]
     Signing(#[source] k256::ecdsa::Error),
+}
+
+impl Classify for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Precheck(e) => e.kind(),
+            Self::KeyNotEmpty(_)
+            | Self::MeasurementNotAccepted(_)
+            | Self::UnknownInstance(_)
+            | Self::DuplicateInstance(_)
+            | Self::InstanceMeasurement { .. } => ErrorKind::WrongKey,
+            Self::ProofLength { .. } | Self::BadRecoveryByte(_) | Self::Statement(_) => {
+                ErrorKind::Malformed
+            }
+            Self::NotYetValid { .. } | Self::Expired { .. } => ErrorKind::Expired,
+            Self::HighS | Self::InvalidSignature(_) | Self::SignerMismatch { .. } => {
+                ErrorKind::Rejected
+            }
+            Self::Stf(_) => ErrorKind::Unprovable,
+            #[cfg(feature = "prover")]
+            Self::Signing(_) => ErrorKind::Internal,
+        }
+    }
 }

@@ -2,16 +2,23 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 #[cfg(feature = "prover")]
 mod enclave;
 mod error;
 mod proof;
+mod system;
 mod verifier;
 
 #[cfg(feature = "prover")]
 pub use enclave::Enclave;
 pub use error::Error;
 pub use proof::{TeeProof, PROOF_BYTES};
+pub use system::Tee;
+#[cfg(feature = "prover")]
+pub use system::{setup_prover, TeeProver};
 pub use verifier::{
-    find_instance, is_high_s, measurement, verify, EXECUTOR_BUILD_ID, SECP256K1_HALF_ORDER,
+    check_key, find_instance, is_high_s, measurement, verify, verify_attestation,
+    EXECUTOR_BUILD_ID, SECP256K1_HALF_ORDER,
 };

@@ -1,10 +1,12 @@
 //! The verifier: wasm-safe, `no_std`, never panics on any input.
 
 use alloy_primitives::{hex, keccak256, B256};
-use multiprover_core::{Envelope, Profile, SystemId, SystemKey, TeeInstance, TeeRegistry};
+use multiprover_core::proof_system::precheck;
+use multiprover_core::{Envelope, Profile, SystemKey, TeeInstance, TeeRegistry};
 
 use crate::error::Error;
 use crate::proof::TeeProof;
+use crate::system::Tee;
 
 /// The executor build id: what the simulated enclave's measurement commits to, together with
 /// the profile. In a real deployment this is MRENCLAVE (SGX) or MRTD (TDX) of the enclave
@@ -50,36 +52,41 @@ pub fn find_instance(registry: &TeeRegistry, id: u32) -> Result<&TeeInstance, Er
 
 /// Verify a TEE envelope against the pinned key and registry at time `now_unix` (seconds).
 ///
-/// Checks, in this order: the envelope and key are for `tee`; the key carries no material;
-/// `envelope.vk_id == key.vk_id`; that measurement is accepted by the registry; the proof
-/// parses (exactly 69 bytes, `v` in {27, 28}); the instance is registered once, with this
-/// measurement, and `valid_from <= now < valid_until`; the statement is canonical; `s <= n/2`;
-/// the signature over the statement's EIP-712 digest recovers to the registered address.
+/// Checks, in this order: the shared [`precheck`] (the envelope and key are for `tee`,
+/// `envelope.vk_id == key.vk_id`); the key carries no material; then
+/// [`verify_attestation`].
 pub fn verify(
     registry: &TeeRegistry,
     key: &SystemKey,
     envelope: &Envelope,
     now_unix: u64,
 ) -> Result<(), Error> {
-    for got in [envelope.system, key.system] {
-        if got != SystemId::Tee {
-            return Err(Error::WrongSystem {
-                expected: SystemId::Tee,
-                got,
-            });
-        }
+    precheck::<Tee>(key, envelope)?;
+    check_key(key)?;
+    verify_attestation(registry, envelope, now_unix)
+}
+
+/// The TEE's system key carries no material: its keys are the registry.
+pub fn check_key(key: &SystemKey) -> Result<(), Error> {
+    if key.key.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::KeyNotEmpty(key.key.len()))
     }
-    if !key.key.is_empty() {
-        return Err(Error::KeyNotEmpty(key.key.len()));
-    }
-    if envelope.vk_id != key.vk_id {
-        return Err(Error::WrongMeasurement {
-            expected: key.vk_id,
-            got: envelope.vk_id,
-        });
-    }
-    if !registry.measurements.contains(&key.vk_id) {
-        return Err(Error::MeasurementNotAccepted(key.vk_id));
+}
+
+/// Verify the attestation of an envelope whose key passed the pre-checks: the measurement
+/// (`envelope.vk_id`) is accepted by the registry; the proof parses (exactly 69 bytes, `v` in
+/// {27, 28}); the instance is registered once, with this measurement, and `valid_from <= now
+/// < valid_until`; the statement is canonical; `s <= n/2`; the signature over the
+/// statement's EIP-712 digest recovers to the registered address.
+pub fn verify_attestation(
+    registry: &TeeRegistry,
+    envelope: &Envelope,
+    now_unix: u64,
+) -> Result<(), Error> {
+    if !registry.measurements.contains(&envelope.vk_id) {
+        return Err(Error::MeasurementNotAccepted(envelope.vk_id));
     }
     let proof = TeeProof::from_bytes(&envelope.proof)?;
     let inst = find_instance(registry, proof.instance_id)?;

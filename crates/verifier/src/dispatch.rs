@@ -1,9 +1,39 @@
 //! Envelope → the right system verifier, after the anchor-level checks.
+//!
+//! The systems this build can verify are [`REGISTRY`]: one line per system, each a
+//! [`ProofSystem`](multiprover_core::ProofSystem) crate behind its feature.
 
 use alloc::vec::Vec;
+use multiprover_core::proof_system::{DynProofSystem, Registered, VerifyContext, VerifyError};
 use multiprover_core::{Envelope, SystemId, TrustAnchor};
 
 use crate::error::Error;
+
+/// Every system this build verifies. Adding a system is one line here (and its feature).
+pub static REGISTRY: &[&dyn DynProofSystem] = &[
+    #[cfg(feature = "halo2")]
+    &Registered::<multiprover_halo2::Halo2>::NEW,
+    #[cfg(feature = "plonky2")]
+    &Registered::<multiprover_plonky2::Plonky2>::NEW,
+    #[cfg(feature = "stark")]
+    &Registered::<multiprover_stark::Stark>::NEW,
+    #[cfg(feature = "tee")]
+    &Registered::<multiprover_tee::Tee>::NEW,
+];
+
+/// The registered verifier of `system`, if this build has one.
+pub fn system(system: SystemId) -> Option<&'static dyn DynProofSystem> {
+    REGISTRY.iter().copied().find(|s| s.id() == system)
+}
+
+/// Which systems this build can verify.
+pub fn compiled_systems() -> Vec<SystemId> {
+    REGISTRY.iter().map(|s| s.id()).collect()
+}
+
+fn registered(id: SystemId) -> Result<&'static dyn DynProofSystem, Error> {
+    system(id).ok_or_else(|| Error::Verify(VerifyError::not_compiled(id)))
+}
 
 /// Verify one parsed envelope against the anchor at time `now_unix` (used by the TEE
 /// registration windows). Checks the chain id and the pinned verifying-key id
@@ -13,78 +43,49 @@ pub fn verify_envelope(
     envelope: &Envelope,
     now_unix: u64,
 ) -> Result<(), Error> {
-    #[cfg_attr(
-        not(any(
-            feature = "halo2",
-            feature = "plonky2",
-            feature = "stark",
-            feature = "tee"
-        )),
-        allow(unused_variables)
-    )]
     let key = envelope.pinned_key(anchor)?;
-    let _ = now_unix;
-    match envelope.system {
-        #[cfg(feature = "halo2")]
-        SystemId::Halo2 => multiprover_halo2::verify(key, envelope).map_err(Error::from),
-        #[cfg(feature = "plonky2")]
-        SystemId::Plonky2 => multiprover_plonky2::verify(key, envelope).map_err(Error::from),
-        #[cfg(feature = "stark")]
-        SystemId::Stark => multiprover_stark::verify(key, envelope).map_err(Error::from),
-        #[cfg(feature = "tee")]
-        SystemId::Tee => {
-            multiprover_tee::verify(&anchor.tee, key, envelope, now_unix).map_err(Error::from)
-        }
-        #[allow(unreachable_patterns)]
-        other => Err(Error::NotCompiled(other)),
-    }
+    let cx = VerifyContext { anchor, now_unix };
+    registered(envelope.system)?.verify(key, envelope, &cx)?;
+    Ok(())
 }
 
 /// Verify many parsed envelopes against the anchor at once; one result per envelope, in
-/// order, each exactly what [`verify_envelope`] would return for it alone. halo2's envelopes
-/// share one `BatchVerifier` check (its final multi-scalar multiplication is linear in 2^k
-/// and dominates a single verification); when that check fails, each of them is verified on
-/// its own to say which one is bad. The other systems are verified one by one.
+/// order, each exactly what [`verify_envelope`] would return for it alone. Each system's
+/// envelopes go through its `verify_many` together (halo2 shares one `BatchVerifier` check).
 pub fn verify_envelopes(
     anchor: &TrustAnchor,
     envelopes: &[Envelope],
     now_unix: u64,
 ) -> Vec<Result<(), Error>> {
-    #[cfg(feature = "halo2")]
-    {
-        let mut results: Vec<Option<Result<(), Error>>> = envelopes.iter().map(|_| None).collect();
-        let mut batch: Vec<(usize, Envelope)> = Vec::new();
-        let mut key = None;
-        for (i, e) in envelopes.iter().enumerate() {
-            if e.system == SystemId::Halo2 {
-                match e.pinned_key(anchor) {
-                    Ok(k) => {
-                        key = Some(k);
-                        batch.push((i, e.clone()));
-                    }
-                    Err(err) => results[i] = Some(Err(Error::from(err))),
-                }
-            }
+    let cx = VerifyContext { anchor, now_unix };
+    let mut results: Vec<Option<Result<(), Error>>> = envelopes.iter().map(|_| None).collect();
+    for id in SystemId::ALL {
+        let mine: Vec<usize> = (0..envelopes.len())
+            .filter(|i| envelopes[*i].system == id)
+            .collect();
+        let Some(key) = mine
+            .first()
+            .and_then(|i| envelopes[*i].pinned_key(anchor).ok())
+        else {
+            continue;
+        };
+        let Some(sys) = system(id) else { continue };
+        let (ready, refused): (Vec<usize>, Vec<usize>) = mine
+            .into_iter()
+            .partition(|i| envelopes[*i].pinned_key(anchor).is_ok());
+        for i in refused {
+            results[i] = Some(verify_envelope(anchor, &envelopes[i], now_unix));
         }
-        if let Some(key) = key {
-            let list: Vec<Envelope> = batch.iter().map(|(_, e)| e.clone()).collect();
-            for ((i, _), r) in batch.iter().zip(multiprover_halo2::verify_many(key, &list)) {
-                results[*i] = Some(r.map_err(Error::from));
-            }
+        let batch: Vec<&Envelope> = ready.iter().map(|i| &envelopes[*i]).collect();
+        for (i, r) in ready.into_iter().zip(sys.verify_many(key, &batch, &cx)) {
+            results[i] = Some(r.map_err(Error::Verify));
         }
-        envelopes
-            .iter()
-            .zip(results)
-            .map(|(e, r)| r.unwrap_or_else(|| verify_envelope(anchor, e, now_unix)))
-            .collect()
     }
-    #[cfg(not(feature = "halo2"))]
-    {
-        envelopes
-            .iter()
-            .map(|e| verify_envelope(anchor, e, now_unix))
-            .collect()
-    }
+    envelopes
+        .iter()
+        .zip(results)
+        .map(|(e, r)| r.unwrap_or_else(|| verify_envelope(anchor, e, now_unix)))
+        .collect()
 }
 
 /// Decode and verify envelope bytes. Never panics, whatever the bytes.
@@ -96,17 +97,4 @@ pub fn verify_envelope_bytes(
     let e = Envelope::from_bytes(bytes)?;
     verify_envelope(anchor, &e, now_unix)?;
     Ok(e)
-}
-
-/// Which systems this build can verify.
-pub fn compiled_systems() -> alloc::vec::Vec<SystemId> {
-    SystemId::ALL
-        .into_iter()
-        .filter(|s| match s {
-            SystemId::Halo2 => cfg!(feature = "halo2"),
-            SystemId::Plonky2 => cfg!(feature = "plonky2"),
-            SystemId::Stark => cfg!(feature = "stark"),
-            SystemId::Tee => cfg!(feature = "tee"),
-        })
-        .collect()
 }

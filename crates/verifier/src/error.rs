@@ -1,40 +1,40 @@
 //! The error enum of `multiprover-verifier`.
 
-use alloc::string::String;
-use multiprover_core::{CoreError, SystemId};
+use multiprover_core::proof_system::{Classify, ErrorKind, VerifyError};
+use multiprover_core::CoreError;
 
 /// Why an envelope, a batch record or an anchor was rejected.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The bytes are not a well-formed envelope, anchor or batch, or core rejected them.
+    /// The bytes are not a well-formed envelope, anchor or batch, or the anchor-level checks
+    /// failed (another chain, an unpinned key, a batch that does not extend the chain).
     #[error(transparent)]
     Core(#[from] CoreError),
-    /// This build has no verifier for the system.
-    #[error("this build was compiled without the {0} verifier")]
-    NotCompiled(SystemId),
-    /// The halo2 verifier rejected the proof.
-    #[cfg(feature = "halo2")]
-    #[error("halo2: {0}")]
-    Halo2(#[from] multiprover_halo2::Error),
-    /// The plonky2 verifier rejected the proof.
-    #[cfg(feature = "plonky2")]
-    #[error("plonky2: {0}")]
-    Plonky2(#[from] multiprover_plonky2::Error),
-    /// The STARK verifier rejected the proof.
-    #[cfg(feature = "stark")]
-    #[error("stark: {0}")]
-    Stark(#[from] multiprover_stark::Error),
-    /// The TEE verifier rejected the attestation.
-    #[cfg(feature = "tee")]
-    #[error("tee: {0}")]
-    Tee(#[from] multiprover_tee::Error),
+    /// A system's verifier rejected the envelope (or this build has none for its system).
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
     /// Setup data (halo2 params) that cannot be served or loaded.
     #[error("verifier setup: {0}")]
     Setup(&'static str),
+    /// A batch record that is too large or has too many envelopes.
+    #[error("malformed batch record: {0}")]
+    RecordLimit(&'static str),
     /// A batch record that does not parse.
     #[error("malformed batch record: {0}")]
-    BadRecord(String),
+    BadRecord(#[source] serde_json::Error),
     /// The envelope's statement does not match the batch it is published with.
     #[error("envelope does not match the batch: {0}")]
     BatchMismatch(&'static str),
+}
+
+impl Classify for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Core(e) => e.kind(),
+            Self::Verify(e) => e.kind,
+            Self::Setup(_) => ErrorKind::Setup,
+            Self::RecordLimit(_) | Self::BadRecord(_) => ErrorKind::Malformed,
+            Self::BatchMismatch(_) => ErrorKind::WrongStatement,
+        }
+    }
 }

@@ -6,12 +6,16 @@ extern crate alloc;
 
 pub mod dispatch;
 pub mod error;
+pub mod halo2_params;
 pub mod light_client;
 pub mod record;
-pub mod setup;
 
-pub use dispatch::{compiled_systems, verify_envelope, verify_envelope_bytes, verify_envelopes};
+pub use dispatch::{
+    compiled_systems, system, verify_envelope, verify_envelope_bytes, verify_envelopes, REGISTRY,
+};
 pub use error::Error;
-pub use light_client::{AtTime, BatchVerdict, ChainStatus, LightClient, ProofResult};
+pub use halo2_params::{halo2_params_bytes, halo2_params_k, load_halo2_params};
+pub use light_client::{
+    BatchVerdict, ChainStatus, Dispatcher, LightClient, ProofError, ProofResult,
+};
 pub use record::{BatchRecord, HexBytes};
-pub use setup::{halo2_params_bytes, halo2_params_k, load_halo2_params};

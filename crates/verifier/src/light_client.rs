@@ -5,12 +5,12 @@
 //! [`multiprover_core::Settlement`] as the state machine. It fetches nothing and reads no
 //! clock of its own: the caller passes the time and a millisecond timer.
 
-use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use multiprover_core::alloy_primitives::keccak256;
-use multiprover_core::settlement::{BatchStatus, ProofVerifier, Settlement};
+use multiprover_core::proof_system::{Classify, ErrorKind, VerifyError};
+use multiprover_core::settlement::{BatchStatus, ProofVerifier, Settlement, SubmitError};
 use multiprover_core::{Decision, Digest, Envelope, SystemId, TrustAnchor, B256};
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +28,37 @@ pub struct ProofResult {
     /// Whether it was accepted.
     pub ok: bool,
     /// Why it was rejected.
-    pub error: Option<String>,
+    pub error: Option<ProofError>,
     /// Verification time in milliseconds.
     pub millis: f64,
+}
+
+/// Why an envelope was rejected: the kind to switch on, and a message for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// The full error, for display.
+    pub message: String,
+}
+
+impl ProofError {
+    /// The kind and message of any classified error.
+    pub fn of<E: Classify + core::fmt::Display>(e: &E) -> Self {
+        Self {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<&SubmitError> for ProofError {
+    fn from(e: &SubmitError) -> Self {
+        match e {
+            SubmitError::Check(c) => Self::of(c),
+            SubmitError::Proof(v) => Self::of(v),
+        }
+    }
 }
 
 /// The client's own verdict on one batch.
@@ -110,7 +138,7 @@ impl LightClient {
         now_unix: u64,
         clock: &mut dyn FnMut() -> f64,
     ) -> Result<BatchVerdict, Error> {
-        self.ingest_with(record, now_unix, clock, &BTreeMap::new())
+        self.ingest_with(record, now_unix, clock, &mut BTreeMap::new())
     }
 
     /// Ingest several batch records in order, with the same verdicts as [`ingest`](Self::ingest)
@@ -139,25 +167,30 @@ impl LightClient {
                     continue;
                 }
                 if let Ok(e) = Envelope::from_bytes(&bytes.0) {
-                    if e.system == SystemId::Halo2 {
-                        pending.push((id, e));
-                    }
+                    pending.push((id, e));
                 }
             }
         }
         let mut decided = BTreeMap::new();
-        if pending.len() >= 2 {
+        for system in SystemId::ALL {
+            let (ids, list): (Vec<B256>, Vec<Envelope>) = pending
+                .iter()
+                .filter(|(_, e)| e.system == system)
+                .cloned()
+                .unzip();
+            if list.len() < 2 {
+                continue;
+            }
             let t0 = clock();
-            let list: Vec<Envelope> = pending.iter().map(|(_, e)| e.clone()).collect();
             let results = verify_envelopes(self.anchor(), &list, now_unix);
-            let share = (clock() - t0) / pending.len() as f64;
-            for ((id, _), r) in pending.iter().zip(results) {
-                decided.insert(*id, (r.map_err(|e| e.to_string()), share));
+            let share = (clock() - t0) / list.len() as f64;
+            for (id, r) in ids.into_iter().zip(results) {
+                decided.insert(id, (r.map_err(|e| as_verify_error(system, e)), share));
             }
         }
         records
             .iter()
-            .map(|r| self.ingest_with(r, now_unix, clock, &decided))
+            .map(|r| self.ingest_with(r, now_unix, clock, &mut decided))
             .collect()
     }
 
@@ -168,7 +201,7 @@ impl LightClient {
         record: &BatchRecord,
         now_unix: u64,
         clock: &mut dyn FnMut() -> f64,
-        decided: &BTreeMap<B256, (Result<(), String>, f64)>,
+        decided: &mut BTreeMap<B256, (Result<(), VerifyError>, f64)>,
     ) -> Result<BatchVerdict, Error> {
         let n = record.batch.batch_number;
         let idx = match self.settlement.batch(n) {
@@ -197,9 +230,16 @@ impl LightClient {
             }
             self.seen[idx].push(id);
             let t0 = clock();
-            let (result, share) = match decided.get(&id) {
-                Some((proof, share)) => (self.check_one(&bytes.0, &Decided(proof)), *share),
-                None => (self.check_one(&bytes.0, &AtTime(now_unix)), 0.0),
+            let (result, share) = match decided.remove(&id) {
+                Some((proof, share)) => (self.check_one(&bytes.0, |_| proof), share),
+                None => {
+                    let dispatch = Dispatcher { now_unix };
+                    let anchor = self.anchor().clone();
+                    (
+                        self.check_one(&bytes.0, |e| dispatch.verify(&anchor, e)),
+                        0.0,
+                    )
+                }
             };
             let millis = clock() - t0 + share;
             self.proofs[idx].push(match result {
@@ -210,31 +250,42 @@ impl LightClient {
                     error: None,
                     millis,
                 },
-                Err(boxed) => {
-                    let (e, err) = *boxed;
-                    ProofResult {
-                        system: e.as_ref().map(|e| e.system),
-                        post_root: e.as_ref().map(|e| e.statement.post_root),
-                        ok: false,
-                        error: Some(err),
-                        millis,
-                    }
-                }
+                Err((e, err)) => ProofResult {
+                    system: e.as_ref().map(|e| e.system),
+                    post_root: e.as_ref().map(|e| e.statement.post_root),
+                    ok: false,
+                    error: Some(err),
+                    millis,
+                },
             });
         }
         self.verdict(n)
             .ok_or(Error::BatchMismatch("batch vanished"))
     }
 
+    /// Decode, check against the chain, verify with `verify`, record: the settlement's own
+    /// checks of the envelope against the anchor and the batch always run.
     fn check_one(
         &mut self,
         bytes: &[u8],
-        proofs: &dyn ProofVerifier,
-    ) -> Result<Envelope, Box<(Option<Envelope>, String)>> {
-        let e = Envelope::from_bytes(bytes).map_err(|err| Box::new((None, err.to_string())))?;
-        match self.settlement.submit(&e, proofs) {
-            Ok(_) => Ok(e),
-            Err(err) => Err(Box::new((Some(e), err.to_string()))),
+        verify: impl FnOnce(&Envelope) -> Result<(), VerifyError>,
+    ) -> Result<Envelope, (Option<Envelope>, ProofError)> {
+        let e = Envelope::from_bytes(bytes).map_err(|err| (None, ProofError::of(&err)))?;
+        let checked = self
+            .settlement
+            .check_envelope(&e)
+            .map_err(SubmitError::Check)
+            .and_then(|idx| verify(&e).map(|()| idx).map_err(SubmitError::Proof));
+        match checked {
+            Ok(idx) => {
+                self.settlement
+                    .record_verified(idx, e.system, e.statement.post_root);
+                Ok(e)
+            }
+            Err(err) => {
+                let pe = ProofError::from(&err);
+                Err((Some(e), pe))
+            }
         }
     }
 
@@ -284,22 +335,26 @@ impl LightClient {
     }
 }
 
-/// A proof check already done (in a batch by [`LightClient::ingest_many`]); the settlement's
-/// own checks of the envelope against the anchor and the batch still run.
-struct Decided<'a>(&'a Result<(), String>);
-
-impl ProofVerifier for Decided<'_> {
-    fn verify(&self, _anchor: &TrustAnchor, _envelope: &Envelope) -> Result<(), String> {
-        self.0.clone()
+/// A verifier error as the [`VerifyError`] the settlement records (anchor-level failures keep
+/// their own kind).
+fn as_verify_error(system: SystemId, e: Error) -> VerifyError {
+    match e {
+        Error::Verify(v) => v,
+        other => VerifyError::with_kind(system, other.kind(), other),
     }
 }
 
-/// The dispatching verifier at a given time, as core's injected [`ProofVerifier`].
+/// The dispatching verifier ([`crate::verify_envelope`]) at a given time, as core's injected
+/// [`ProofVerifier`].
 #[derive(Clone, Copy, Debug)]
-pub struct AtTime(pub u64);
+pub struct Dispatcher {
+    /// The time for registration windows, in seconds since the Unix epoch.
+    pub now_unix: u64,
+}
 
-impl ProofVerifier for AtTime {
-    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String> {
-        verify_envelope(anchor, envelope, self.0).map_err(|e| e.to_string())
+impl ProofVerifier for Dispatcher {
+    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError> {
+        verify_envelope(anchor, envelope, self.now_unix)
+            .map_err(|e| as_verify_error(envelope.system, e))
     }
 }

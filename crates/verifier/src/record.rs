@@ -1,6 +1,6 @@
 //! Batch records: what a (possibly untrusted) server publishes for each batch.
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use multiprover_core::{Batch, Digest};
 use serde::{Deserialize, Serialize};
@@ -58,18 +58,17 @@ impl BatchRecord {
     /// Parse JSON, size-capped.
     pub fn from_json(bytes: &[u8]) -> Result<BatchRecord, Error> {
         if bytes.len() > MAX_RECORD_BYTES {
-            return Err(Error::BadRecord("record too large".into()));
+            return Err(Error::RecordLimit("record too large"));
         }
-        let r: BatchRecord =
-            serde_json::from_slice(bytes).map_err(|e| Error::BadRecord(e.to_string()))?;
+        let r: BatchRecord = serde_json::from_slice(bytes).map_err(Error::BadRecord)?;
         if r.envelopes.len() > MAX_ENVELOPES_PER_RECORD {
-            return Err(Error::BadRecord("too many envelopes".into()));
+            return Err(Error::RecordLimit("too many envelopes"));
         }
         Ok(r)
     }
 
     /// JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(self).expect("a batch record always serializes")
     }
 }

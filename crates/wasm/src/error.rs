@@ -1,5 +1,6 @@
 //! The error enum of `multiprover-wasm`, and how it reaches JavaScript.
 
+use multiprover_core::proof_system::Classify;
 use multiprover_core::CoreError;
 use wasm_bindgen::JsValue;
 
@@ -43,6 +44,15 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The node served a batch record that does not parse or does not extend the chain.
+    #[error("the node served a bad batch record at {url}: {source}")]
+    BadRecord {
+        /// The URL requested.
+        url: String,
+        /// Why the light client refused it.
+        #[source]
+        source: multiprover_verifier::Error,
+    },
     /// The `onProgress` callback threw.
     #[error("the onProgress callback threw: {0}")]
     Callback(String),
@@ -58,11 +68,31 @@ impl Error {
         match self {
             Error::Anchor(_) => "AnchorError",
             Error::Rejected(_) => "VerificationError",
-            Error::Record(_) | Error::BadData { .. } | Error::Http { .. } => "BadDataError",
+            Error::Record(_)
+            | Error::BadData { .. }
+            | Error::BadRecord { .. }
+            | Error::Http { .. } => "BadDataError",
             Error::InvalidArgument(_) => "TypeError",
             Error::Unreachable { .. } => "NodeUnreachableError",
             Error::Callback(_) => "CallbackError",
             Error::Convert(_) => "Error",
+        }
+    }
+
+    /// The `kind` of the JavaScript `Error`, the value callers switch on: a verification
+    /// kind ([`multiprover_core::ErrorKind::as_str`]: `malformed`, `wrongKey`, `rejected`, `notCompiled`, …) for a
+    /// rejected envelope, else one of `anchor`, `badData`, `http`, `unreachable`,
+    /// `invalidArgument`, `callback`, `convert`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Anchor(_) => "anchor",
+            Error::Rejected(e) => e.kind().as_str(),
+            Error::Record(_) | Error::BadData { .. } | Error::BadRecord { .. } => "badData",
+            Error::Http { .. } => "http",
+            Error::InvalidArgument(_) => "invalidArgument",
+            Error::Unreachable { .. } => "unreachable",
+            Error::Callback(_) => "callback",
+            Error::Convert(_) => "convert",
         }
     }
 }
@@ -71,7 +101,15 @@ impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
         let js = js_sys::Error::new(&e.to_string());
         js.set_name(e.js_name());
-        js.into()
+        let value: JsValue = js.into();
+        // Setting a property on a fresh Error object cannot fail.
+        js_sys::Reflect::set(
+            &value,
+            &JsValue::from_str("kind"),
+            &JsValue::from_str(e.kind()),
+        )
+        .ok();
+        value
     }
 }
 

@@ -7,7 +7,8 @@ mod error;
 mod js;
 mod sync;
 
-use multiprover_core::{Envelope, SystemId, TrustAnchor, B256};
+use multiprover_core::{Envelope, ErrorKind, SystemId, TrustAnchor, B256};
+use multiprover_verifier::ProofError;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -44,12 +45,32 @@ export interface VerifiedEnvelope {
   millis: number;
 }
 
+/** What kind of failure a rejected envelope is: switch on this, never on the message. */
+export type ErrorKind =
+  | "malformed" | "wrongSystem" | "wrongKey" | "wrongStatement" | "rejected"
+  | "notCompiled" | "expired" | "setup" | "unprovable" | "internal";
+
+/** Why an envelope was rejected. */
+export interface ProofError {
+  kind: ErrorKind;
+  /** The full error, for people. */
+  message: string;
+}
+
+/**
+ * The `kind` of the `Error`s this package throws: an `ErrorKind` for a rejected envelope
+ * (`verifyEnvelope`), else what went wrong around it.
+ */
+export type ThrownKind =
+  | ErrorKind
+  | "anchor" | "badData" | "http" | "unreachable" | "invalidArgument" | "callback" | "convert";
+
 /** One envelope's result in `verifyEnvelopes`. */
 export interface EnvelopeResult {
   ok: boolean;
   system: SystemId | null;
   statement: Statement | null;
-  error: string | null;
+  error: ProofError | null;
 }
 
 /** One envelope's result inside a batch verdict. */
@@ -57,7 +78,7 @@ export interface ProofResult {
   system: SystemId | null;
   post_root: Hex32 | null;
   ok: boolean;
-  error: string | null;
+  error: ProofError | null;
   millis: number;
 }
 
@@ -157,7 +178,7 @@ struct EnvelopeResult {
     ok: bool,
     system: Option<SystemId>,
     statement: Option<multiprover_core::Statement>,
-    error: Option<String>,
+    error: Option<ProofError>,
 }
 
 /// Verify many envelopes against one anchor at once; resolves each to
@@ -173,9 +194,9 @@ pub fn verify_envelopes(
 ) -> Result<JsValue, Error> {
     let now = js::unix_seconds(now_unix)?;
     let anchor = TrustAnchor::from_json(anchor_json.as_bytes()).map_err(Error::Anchor)?;
-    let decoded: Vec<Result<Envelope, String>> = envelopes
+    let decoded: Vec<Result<Envelope, ProofError>> = envelopes
         .iter()
-        .map(|b| Envelope::from_bytes(&b.to_vec()).map_err(|e| e.to_string()))
+        .map(|b| Envelope::from_bytes(&b.to_vec()).map_err(|e| ProofError::of(&e)))
         .collect();
     let ok: Vec<Envelope> = decoded
         .iter()
@@ -194,8 +215,11 @@ pub fn verify_envelopes(
             Ok(e) => {
                 let error = match verdicts.next() {
                     Some(Ok(())) => None,
-                    Some(Err(x)) => Some(x.to_string()),
-                    None => Some("internal error: no result for this envelope".to_string()),
+                    Some(Err(x)) => Some(ProofError::of(&x)),
+                    None => Some(ProofError {
+                        kind: ErrorKind::Internal,
+                        message: "no result for this envelope".to_string(),
+                    }),
                 };
                 EnvelopeResult {
                     ok: error.is_none(),

@@ -155,10 +155,11 @@ pub(crate) async fn run(
         for n in next..=last {
             let url = batch_url(&base, n);
             let text = get_text(&url).await?;
-            let record = BatchRecord::from_json(text.as_bytes()).map_err(|e| Error::BadData {
-                url: url.clone(),
-                reason: e.to_string(),
-            })?;
+            let record =
+                BatchRecord::from_json(text.as_bytes()).map_err(|source| Error::BadRecord {
+                    url: url.clone(),
+                    source,
+                })?;
             if record.batch.batch_number != n {
                 return Err(Error::BadData {
                     url,
@@ -176,9 +177,9 @@ pub(crate) async fn run(
             .try_borrow_mut()
             .map_err(|_| Error::InvalidArgument("the client is busy"))?
             .ingest_many(&records, now, &mut now_millis)
-            .map_err(|e| Error::BadData {
+            .map_err(|source| Error::BadRecord {
                 url: format!("{base}/api/batches/{next}..={last}"),
-                reason: e.to_string(),
+                source,
             })?;
         for verdict in verdicts {
             done += 1;

@@ -337,12 +337,8 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
             .collect::<Result<Vec<_>, _>>()?;
         let verify = |bytes: &[u8]| -> Result<f64, CliError> {
             let t = Instant::now();
-            multiprover_verifier::verify_envelope_bytes(&anchor, bytes, now).map_err(|e| {
-                CliError::System {
-                    system: s,
-                    message: format!("a cached envelope does not verify: {e}"),
-                }
-            })?;
+            multiprover_verifier::verify_envelope_bytes(&anchor, bytes, now)
+                .map_err(|e| CliError::Usage(format!("a cached envelope does not verify: {e}")))?;
             Ok(secs(t) * 1e3)
         };
         let first = verify(&envs[0])?;
@@ -372,10 +368,9 @@ fn chain(a: ChainArgs) -> Result<ExitCode, CliError> {
                 let results = multiprover_verifier::verify_envelopes(&anchor, &parsed, now);
                 batched.push(secs(t) * 1e3);
                 if let Some(e) = results.into_iter().find_map(|r| r.err()) {
-                    return Err(CliError::System {
-                        system: s,
-                        message: format!("batch verification rejected a cached envelope: {e}"),
-                    });
+                    return Err(CliError::Usage(format!(
+                        "batch verification rejected a cached envelope: {e}"
+                    )));
                 }
             }
             eprintln!(

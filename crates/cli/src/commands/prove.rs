@@ -164,13 +164,10 @@ pub fn check_key(
         .key(s)
         .ok_or_else(|| CliError::Usage(format!("the anchor pins no key for {s}")))?;
     if pinned.vk_id != prover.system_key().vk_id {
-        return Err(CliError::System {
+        return Err(CliError::KeyMismatch {
             system: s,
-            message: format!(
-                "this prover's verifying key {} is not the anchor's {} (other profile, or a faulty/honest mismatch)",
-                prover.system_key().vk_id,
-                pinned.vk_id
-            ),
+            prover: prover.system_key().vk_id,
+            pinned: pinned.vk_id,
         });
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! Setup data a verifier may take from an untrusted source instead of computing it. It is
+//! halo2's IPA params: setup data a verifier may take from an untrusted source instead of computing it. It is
 //! accepted only when it matches a digest pinned in this build, so a bad source can make a
 //! verifier slower (it falls back to computing), never make it accept anything. Today this
 //! is halo2's IPA params: `Params::new(17)` costs minutes in a browser, reading the same
@@ -6,6 +6,7 @@
 
 use alloc::vec::Vec;
 
+use multiprover_core::proof_system::VerifyError;
 use multiprover_core::{SystemId, TrustAnchor};
 
 use crate::error::Error;
@@ -33,12 +34,12 @@ pub fn halo2_params_bytes(anchor: &TrustAnchor, k: u32) -> Result<Vec<u8>, Error
     let _ = k;
     match halo2_params_k(anchor) {
         #[cfg(feature = "halo2")]
-        Some(kk) if kk == k => Ok(multiprover_halo2::params_bytes(k)?),
+        Some(kk) if kk == k => multiprover_halo2::params_bytes(k).map_err(halo2_error),
         Some(_) => Err(Error::Setup("the anchor's halo2 key uses another k")),
         None if compiled(SystemId::Halo2) => Err(Error::Setup(
             "the anchor pins no halo2 key with pinned params",
         )),
-        None => Err(Error::NotCompiled(SystemId::Halo2)),
+        None => Err(VerifyError::not_compiled(SystemId::Halo2).into()),
     }
 }
 
@@ -47,15 +48,20 @@ pub fn halo2_params_bytes(anchor: &TrustAnchor, k: u32) -> Result<Vec<u8>, Error
 pub fn load_halo2_params(bytes: &[u8]) -> Result<u32, Error> {
     #[cfg(feature = "halo2")]
     {
-        Ok(multiprover_halo2::load_params(bytes)?)
+        multiprover_halo2::load_params(bytes).map_err(halo2_error)
     }
     #[cfg(not(feature = "halo2"))]
     {
         let _ = bytes;
-        Err(Error::NotCompiled(SystemId::Halo2))
+        Err(VerifyError::not_compiled(SystemId::Halo2).into())
     }
 }
 
 fn compiled(system: SystemId) -> bool {
-    crate::dispatch::compiled_systems().contains(&system)
+    crate::dispatch::system(system).is_some()
+}
+
+#[cfg(feature = "halo2")]
+fn halo2_error(e: multiprover_halo2::Error) -> Error {
+    VerifyError::new(SystemId::Halo2, e).into()
 }
