@@ -151,6 +151,12 @@ impl VerifyError {
         Self::new(system, NotCompiled(system))
     }
 
+    /// A proof that `system` rejects for `reason` (verifiers outside the system crates: mocks,
+    /// adapters).
+    pub fn rejected(system: SystemId, reason: &'static str) -> Self {
+        Self::new(system, Rejection(reason))
+    }
+
     /// This build cannot prove with `system`.
     pub fn no_prover(system: SystemId) -> Self {
         Self::new(system, NoProver(system))
@@ -194,6 +200,17 @@ pub struct NotCompiled(pub SystemId);
 impl Classify for NotCompiled {
     fn kind(&self) -> ErrorKind {
         ErrorKind::NotCompiled
+    }
+}
+
+/// A rejection with a fixed reason (see [`VerifyError::rejected`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("proof rejected: {0}")]
+pub struct Rejection(pub &'static str);
+
+impl Classify for Rejection {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Rejected
     }
 }
 

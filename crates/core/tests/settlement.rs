@@ -6,7 +6,10 @@
 mod common;
 
 use common::{anchor, council_key, sign};
-use multiprover_core::settlement::{resolution_digest, BatchStatus, ProofVerifier, Settlement};
+use multiprover_core::settlement::{
+    resolution_digest, BatchStatus, ProofVerifier, Settlement, SubmitError,
+};
+use multiprover_core::VerifyError;
 use multiprover_core::{
     apply_batch, genesis_tree, Batch, CoreError, Decision, Digest, Envelope, Family, Policy,
     SparseMerkleTree, Statement, SystemId, Tier, Transfer, TrustAnchor,
@@ -18,11 +21,14 @@ fn keccak_statement(s: &Statement) -> Vec<u8> {
 
 struct Mock;
 impl ProofVerifier for Mock {
-    fn verify(&self, _anchor: &TrustAnchor, e: &Envelope) -> Result<(), String> {
+    fn verify(&self, _anchor: &TrustAnchor, e: &Envelope) -> Result<(), VerifyError> {
         if e.proof == keccak_statement(&e.statement) {
             Ok(())
         } else {
-            Err("mock proof does not match the statement".into())
+            Err(VerifyError::rejected(
+                e.system,
+                "mock proof does not match the statement",
+            ))
         }
     }
 }
@@ -70,7 +76,7 @@ impl Chain {
         self.stmts.push(w.statement);
         w.statement
     }
-    fn prove(&mut self, st: Statement, sys: SystemId) -> Result<Decision, CoreError> {
+    fn prove(&mut self, st: Statement, sys: SystemId) -> Result<Decision, SubmitError> {
         let e = envelope(self.s.anchor(), sys, st);
         self.s.submit(&e, &Mock)
     }
@@ -273,10 +279,10 @@ fn council_can_only_pick_a_proven_root_and_quarantines_the_other_side() {
     assert_eq!(c.s.batch(1).unwrap().final_root, Some(a.post_root));
     assert!(c.s.policy().quarantined.contains(&SystemId::Halo2));
     // a quarantined system's proofs are refused from now on
-    assert_eq!(
+    assert!(matches!(
         c.prove(b, SystemId::Halo2),
-        Err(CoreError::Quarantined(SystemId::Halo2))
-    );
+        Err(SubmitError::Check(CoreError::Quarantined(SystemId::Halo2)))
+    ));
     // and the chain goes on
     c.prove(b, SystemId::Stark).unwrap();
     assert!(c.prove(b, SystemId::Tee).unwrap().is_final());
@@ -338,38 +344,38 @@ fn replayed_envelopes_are_rejected() {
     replay.batch_number = 2;
     assert!(matches!(
         c.prove(replay, SystemId::Stark),
-        Err(CoreError::StatementMismatch { batch: 2, .. })
+        Err(SubmitError::Check(CoreError::StatementMismatch {
+            batch: 2,
+            ..
+        }))
     ));
     // batch 1's proof carried under batch 2's statement: the proof does not verify
     let mut e = envelope(c.s.anchor(), SystemId::Stark, b);
     e.proof = keccak_statement(&a);
-    assert!(matches!(
-        c.s.submit(&e, &Mock),
-        Err(CoreError::ProofRejected { .. })
-    ));
+    assert!(matches!(c.s.submit(&e, &Mock), Err(SubmitError::Proof(_))));
     // another chain
     let mut other_chain = a;
     other_chain.chain_id = 8;
-    assert_eq!(
+    assert!(matches!(
         c.prove(other_chain, SystemId::Stark),
-        Err(CoreError::WrongChain {
+        Err(SubmitError::Check(CoreError::WrongChain {
             expected: 7,
             got: 8
-        })
-    );
+        }))
+    ));
     // an unknown batch
     let mut future = a;
     future.batch_number = 3;
-    assert_eq!(
+    assert!(matches!(
         c.prove(future, SystemId::Stark),
-        Err(CoreError::UnknownBatch(3))
-    );
+        Err(SubmitError::Check(CoreError::UnknownBatch(3)))
+    ));
     // a wrong verifying key id
     let mut e = envelope(c.s.anchor(), SystemId::Stark, a);
     e.vk_id = multiprover_core::B256::repeat_byte(0xee);
     assert!(matches!(
         c.s.submit(&e, &Mock),
-        Err(CoreError::WrongVerifyingKey { .. })
+        Err(SubmitError::Check(CoreError::WrongVerifyingKey { .. }))
     ));
     // nothing was recorded by any of this
     assert!(c.s.batch(1).unwrap().proofs.is_empty());

@@ -8,7 +8,9 @@
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use multiprover_core::{apply_batch, genesis_tree, Batch, GenesisAccount, Profile, Transfer};
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, Envelope, GenesisAccount, Profile, Transfer,
+};
 use multiprover_halo2::{k_for, rows_used, verifier_data, verify, verify_many, Prover};
 
 fn profile() -> Profile {
@@ -76,9 +78,10 @@ fn bench(c: &mut Criterion) {
     let t = Instant::now();
     verify(&key, &env).expect("verify");
     println!("verify one proof (single run): {:.2?}", t.elapsed());
-    let many: Vec<_> = (0..16).map(|_| env.clone()).collect();
+    let many: Vec<&Envelope> = (0..16).map(|_| &env).collect();
+    let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
     let t = Instant::now();
-    let res = verify_many(&key, &many);
+    let res = verify_many(&km, &many);
     assert!(res.iter().all(|r| r.is_ok()));
     let el = t.elapsed();
     println!(
@@ -95,7 +98,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| verify(&key, &env).expect("verify"))
     });
     g.bench_function("verify 16 proofs batched (total)", |b| {
-        b.iter(|| verify_many(&key, &many))
+        b.iter(|| verify_many(&km, &many))
     });
     g.finish();
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use multiprover_core::proof_system::PrecheckError;
 use std::sync::OnceLock;
 
 use common::*;
@@ -99,10 +100,18 @@ fn honest_proof_verifies_and_everything_else_is_rejected() {
     // Wrong system, wrong vk ids, bad key material.
     let mut e = env.clone();
     e.system = SystemId::Plonky2;
-    assert!(matches!(verify(&key, &e), Err(Error::WrongSystem(_))));
+    assert!(matches!(
+        verify(&key, &e),
+        Err(Error::Precheck(PrecheckError::WrongSystem { .. }))
+    ));
     let mut e = env.clone();
     e.vk_id = multiprover_core::B256::repeat_byte(1);
-    assert!(matches!(verify(&key, &e), Err(Error::VkIdMismatch)));
+    assert!(matches!(
+        verify(&key, &e),
+        Err(Error::Precheck(
+            PrecheckError::KeyMismatch { .. } | PrecheckError::KeyIdMismatch { .. }
+        ))
+    ));
     let mut k2 = key.clone();
     let mut material = k2.key.to_vec();
     material[11] += 1; // k
@@ -130,11 +139,12 @@ fn batch_verification_reports_each_envelope() {
     bad.statement.post_root = bad.statement.pre_root;
     let mut short = env.clone();
     short.proof.truncate(10);
-    let all_good = vec![env.clone(), env.clone(), env.clone()];
-    let res = verify_many(&key, &all_good);
+    let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
+    let all_good = vec![env, env, env];
+    let res = verify_many(&km, &all_good);
     assert!(res.iter().all(|r| r.is_ok()), "{res:?}");
-    let mixed = vec![env.clone(), bad, env.clone(), short];
-    let res = verify_many(&key, &mixed);
+    let mixed = vec![env, &bad, env, &short];
+    let res = verify_many(&km, &mixed);
     assert!(res[0].is_ok() && res[2].is_ok(), "{res:?}");
     assert!(matches!(res[1], Err(Error::Rejected(_))), "{res:?}");
     assert!(matches!(res[3], Err(Error::BadProof(_))), "{res:?}");

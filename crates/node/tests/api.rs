@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
 use multiprover_core::settlement::{BatchStatus, ProofVerifier};
+use multiprover_core::VerifyError;
 use multiprover_core::{
     genesis_tree, Address, Batch, Envelope, Family, GenesisAccount, Policy, Profile, Statement,
     SystemId, SystemKey, Tier, Transfer, B256,
@@ -15,11 +16,14 @@ use multiprover_node::{spawn, Error, NodeConfig, NodeHandle};
 
 struct Mock;
 impl ProofVerifier for Mock {
-    fn verify(&self, _: &TrustAnchor, e: &Envelope) -> Result<(), String> {
+    fn verify(&self, _: &TrustAnchor, e: &Envelope) -> Result<(), VerifyError> {
         if e.proof == proof_of(&e.statement) {
             Ok(())
         } else {
-            Err("mock proof does not match the statement".into())
+            Err(VerifyError::rejected(
+                e.system,
+                "mock proof does not match the statement",
+            ))
         }
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use multiprover_core::alloy_primitives::keccak256;
 use multiprover_core::anchor::{TeeRegistry, ANCHOR_VERSION};
 use multiprover_core::settlement::resolution_digest;
+use multiprover_core::VerifyError;
 use multiprover_core::{
     genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, ProofVerifier,
     Statement, SystemId, SystemKey, Transfer, TrustAnchor, B256,
@@ -71,13 +72,16 @@ fn vk_id(s: SystemId) -> B256 {
 struct MockVerifier;
 
 impl ProofVerifier for MockVerifier {
-    fn verify(&self, _anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), String> {
+    fn verify(&self, _anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError> {
         // Stands for a verifier with a bug that hostile bytes can reach.
         assert!(envelope.proof != b"boom", "verifier bug");
         if envelope.proof.as_slice() == keccak256(envelope.statement.to_bytes()).as_slice() {
             Ok(())
         } else {
-            Err("mock proof does not match the statement".into())
+            Err(VerifyError::rejected(
+                envelope.system,
+                "mock proof does not match the statement",
+            ))
         }
     }
 }

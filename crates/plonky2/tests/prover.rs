@@ -4,6 +4,7 @@
 
 mod common;
 
+use multiprover_core::proof_system::PrecheckError;
 use std::sync::OnceLock;
 
 use common::*;
@@ -32,7 +33,7 @@ fn assert_unprovable(
     let mut tree = tree.unwrap_or_else(genesis);
     let w = apply_unchecked(&mut tree, 1, slots, count, Profile::SMALL);
     match prover().prove(&w) {
-        Err(Error::Unsatisfied(msg)) => eprintln!("refused as expected: {msg}"),
+        Err(e @ Error::Unsatisfied { .. }) => eprintln!("refused as expected: {e}"),
         other => panic!("expected the circuit to refuse, got {other:?}"),
     }
 }
@@ -227,7 +228,7 @@ fn rule_padding_is_all_zero() {
 fn wrong_claimed_statement_is_refused() {
     let (_, mut w) = honest_witness();
     w.statement.post_root = digest_plus_one(&w.statement.post_root, 0);
-    assert!(matches!(prover().prove(&w), Err(Error::Unsatisfied(_))));
+    assert!(matches!(prover().prove(&w), Err(Error::Unsatisfied { .. })));
 }
 
 #[test]
@@ -282,13 +283,26 @@ fn wrong_system_and_vk_id_are_rejected() {
     let env = honest();
     let mut e = env.clone();
     e.system = SystemId::Stark;
-    assert!(matches!(verify(&key, &e), Err(Error::WrongSystem(_))));
+    assert!(matches!(
+        verify(&key, &e),
+        Err(Error::Precheck(PrecheckError::WrongSystem { .. }))
+    ));
     let mut e = env.clone();
     e.vk_id.0[0] ^= 1;
-    assert!(matches!(verify(&key, &e), Err(Error::VkIdMismatch)));
+    assert!(matches!(
+        verify(&key, &e),
+        Err(Error::Precheck(
+            PrecheckError::KeyMismatch { .. } | PrecheckError::KeyIdMismatch { .. }
+        ))
+    ));
     let mut k = key.clone();
     k.vk_id.0[0] ^= 1;
-    assert!(matches!(verify(&k, env), Err(Error::VkIdMismatch)));
+    assert!(matches!(
+        verify(&k, env),
+        Err(Error::Precheck(
+            PrecheckError::KeyMismatch { .. } | PrecheckError::KeyIdMismatch { .. }
+        ))
+    ));
 }
 
 #[test]
@@ -409,7 +423,7 @@ mod faulty {
         );
 
         // The sound circuit cannot prove it, and its key rejects the forged proof.
-        assert!(matches!(prover().prove(&w), Err(Error::Unsatisfied(_))));
+        assert!(matches!(prover().prove(&w), Err(Error::Unsatisfied { .. })));
         let key = prover().system_key();
         let mut e = forged.clone();
         e.vk_id = key.vk_id;

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use multiprover_core::proof_system::PrecheckError;
 use multiprover_core::{apply_batch, Batch, Profile, SystemId, Transfer};
 use multiprover_stark::prover::default_options;
 use multiprover_stark::{verify, Error, Prover, Variant};
@@ -82,10 +83,18 @@ fn wrong_system_and_key_are_rejected() {
     let key = prover().system_key();
     let mut env = envelope1().clone();
     env.system = SystemId::Plonky2;
-    assert!(matches!(verify(&key, &env), Err(Error::WrongSystem(_))));
+    assert!(matches!(
+        verify(&key, &env),
+        Err(Error::Precheck(PrecheckError::WrongSystem { .. }))
+    ));
     let mut env = envelope1().clone();
     env.vk_id.0[0] ^= 1;
-    assert!(matches!(verify(&key, &env), Err(Error::VkIdMismatch)));
+    assert!(matches!(
+        verify(&key, &env),
+        Err(Error::Precheck(
+            PrecheckError::KeyMismatch { .. } | PrecheckError::KeyIdMismatch { .. }
+        ))
+    ));
     // a key for another profile: vk ids differ
     let other = Prover::setup(Profile {
         depth: 8,
@@ -95,7 +104,9 @@ fn wrong_system_and_key_are_rejected() {
     .system_key();
     assert!(matches!(
         verify(&other, envelope1()),
-        Err(Error::VkIdMismatch)
+        Err(Error::Precheck(
+            PrecheckError::KeyMismatch { .. } | PrecheckError::KeyIdMismatch { .. }
+        ))
     ));
     // consistent vk id but the proof is for another profile: trace shape rejected
     let mut env = envelope1().clone();

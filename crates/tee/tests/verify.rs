@@ -2,6 +2,7 @@
 #![cfg(all(feature = "prover", not(target_arch = "wasm32")))]
 
 use multiprover_core::alloy_primitives::{Bytes, Signature, B256, U256};
+use multiprover_core::proof_system::PrecheckError;
 use multiprover_core::{
     genesis_tree, Batch, Digest, Envelope, GenesisAccount, Profile, SparseMerkleTree, SystemId,
     TeeRegistry, Transfer,
@@ -316,13 +317,13 @@ fn rejects_wrong_system_measurement_and_key_material() {
     e.system = SystemId::Plonky2;
     assert!(matches!(
         verify(&s.registry, &key, &e, NOW),
-        Err(Error::WrongSystem { .. })
+        Err(Error::Precheck(PrecheckError::WrongSystem { .. }))
     ));
     let mut k = key.clone();
     k.system = SystemId::Stark;
     assert!(matches!(
         verify(&s.registry, &k, &env, NOW),
-        Err(Error::WrongSystem { .. })
+        Err(Error::Precheck(PrecheckError::WrongSystem { .. }))
     ));
 
     let mut k = key.clone();
@@ -337,7 +338,7 @@ fn rejects_wrong_system_measurement_and_key_material() {
     e.vk_id = measurement(Profile::DEFAULT);
     assert!(matches!(
         verify(&s.registry, &key, &e, NOW),
-        Err(Error::WrongMeasurement { .. })
+        Err(Error::Precheck(PrecheckError::KeyMismatch { .. }))
     ));
 
     // The pinned measurement is not accepted by the registry.

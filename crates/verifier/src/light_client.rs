@@ -5,6 +5,7 @@
 //! [`multiprover_core::Settlement`] as the state machine. It fetches nothing and reads no
 //! clock of its own: the caller passes the time and a millisecond timer.
 
+use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -250,13 +251,16 @@ impl LightClient {
                     error: None,
                     millis,
                 },
-                Err((e, err)) => ProofResult {
-                    system: e.as_ref().map(|e| e.system),
-                    post_root: e.as_ref().map(|e| e.statement.post_root),
-                    ok: false,
-                    error: Some(err),
-                    millis,
-                },
+                Err(boxed) => {
+                    let (e, err) = *boxed;
+                    ProofResult {
+                        system: e.as_ref().map(|e| e.system),
+                        post_root: e.as_ref().map(|e| e.statement.post_root),
+                        ok: false,
+                        error: Some(err),
+                        millis,
+                    }
+                }
             });
         }
         self.verdict(n)
@@ -269,8 +273,9 @@ impl LightClient {
         &mut self,
         bytes: &[u8],
         verify: impl FnOnce(&Envelope) -> Result<(), VerifyError>,
-    ) -> Result<Envelope, (Option<Envelope>, ProofError)> {
-        let e = Envelope::from_bytes(bytes).map_err(|err| (None, ProofError::of(&err)))?;
+    ) -> Result<Envelope, Box<(Option<Envelope>, ProofError)>> {
+        let e =
+            Envelope::from_bytes(bytes).map_err(|err| Box::new((None, ProofError::of(&err))))?;
         let checked = self
             .settlement
             .check_envelope(&e)
@@ -284,7 +289,7 @@ impl LightClient {
             }
             Err(err) => {
                 let pe = ProofError::from(&err);
-                Err((Some(e), pe))
+                Err(Box::new((Some(e), pe)))
             }
         }
     }

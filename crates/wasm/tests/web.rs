@@ -81,12 +81,14 @@ fn bad_records_and_arguments_are_errors_with_names() {
         client.ingest(&records[1].to_json(), Some(f64::NAN)),
         Err(Error::InvalidArgument(_))
     ));
-    let e: JsValue = Error::Record(multiprover_verifier::Error::BadRecord("x".into())).into();
+    let e: JsValue = Error::Record(multiprover_verifier::Error::RecordLimit("x")).into();
     assert_eq!(get(&e, "name").as_string().unwrap(), "BadDataError");
+    assert_eq!(get(&e, "kind").as_string().unwrap(), "badData");
     assert!(matches!(LightClient::new("{}"), Err(Error::Anchor(_))));
     let e: JsValue = LightClient::new("{}").unwrap_err().into();
     assert!(e.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&e, "name").as_string().unwrap(), "AnchorError");
+    assert_eq!(get(&e, "kind").as_string().unwrap(), "anchor");
 }
 
 #[wasm_bindgen_test]
