@@ -5,6 +5,7 @@
 extern crate alloc;
 
 pub mod anchor;
+pub mod ecgfp5;
 pub mod envelope;
 pub mod error;
 pub mod field;
@@ -12,6 +13,7 @@ pub mod hash;
 pub mod policy;
 pub mod poseidon;
 mod poseidon_constants;
+pub mod schnorr;
 pub mod settlement;
 pub mod statement;
 pub mod stf;
