@@ -87,7 +87,8 @@ impl Point {
         }
     }
 
-    /// Affine coordinates; `None` for the neutral element.
+    /// Affine coordinates; `None` for the neutral element (builds the tables in tests).
+    #[cfg(test)]
     pub(crate) fn to_affine(self) -> Option<Affine> {
         let zi = self.z.inverse()?;
         let zi2 = zi.square();
