@@ -27,9 +27,12 @@ const KEYGEN_DOMAIN: &[u8] = b"multiprover/ecgfp5-schnorr/keygen/v1";
 /// Domain separation of the nonce derivation.
 const NONCE_DOMAIN: &[u8] = b"multiprover/ecgfp5-schnorr/nonce/v1";
 
-/// A secret key: a non-zero scalar.
+/// A secret key: a non-zero scalar, with its public key computed once.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretKey(Scalar);
+pub struct SecretKey {
+    x: Scalar,
+    pk: PublicKey,
+}
 
 impl core::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -81,7 +84,7 @@ impl SecretKey {
     /// Derive a key from a seed (any length; 32 random bytes are the intended use):
     /// `x = LE(keccak256(KEYGEN ‖ 0 ‖ seed) ‖ keccak256(KEYGEN ‖ 1 ‖ seed)) mod n`.
     pub fn from_seed(seed: &[u8]) -> SecretKey {
-        SecretKey(derive_scalar(KEYGEN_DOMAIN, &[seed]))
+        SecretKey::with_scalar(derive_scalar(KEYGEN_DOMAIN, &[seed]))
     }
 
     /// The key for a scalar; `Err` for zero.
@@ -89,7 +92,19 @@ impl SecretKey {
         if x.is_zero() {
             Err(EcError::ZeroSecretKey)
         } else {
-            Ok(SecretKey(x))
+            Ok(SecretKey::with_scalar(x))
+        }
+    }
+
+    /// The key for a non-zero scalar.
+    fn with_scalar(x: Scalar) -> SecretKey {
+        let point = Point::mul_generator(&x);
+        SecretKey {
+            x,
+            pk: PublicKey {
+                point,
+                w: point.encode(),
+            },
         }
     }
 
@@ -100,44 +115,39 @@ impl SecretKey {
 
     /// The 40-byte little-endian encoding.
     pub fn to_le_bytes(&self) -> [u8; 40] {
-        self.0.to_le_bytes()
+        self.x.to_le_bytes()
     }
 
     /// The scalar.
     pub fn scalar(&self) -> Scalar {
-        self.0
+        self.x
     }
 
     /// The public key `x G`.
     pub fn public_key(&self) -> PublicKey {
-        let point = Point::mul_generator(&self.0);
-        PublicKey {
-            point,
-            w: point.encode(),
-        }
+        self.pk
     }
 
     /// Sign the message digest `m`.
     pub fn sign(&self, m: &Digest) -> Signature {
-        let pk = self.public_key();
-        let k = nonce(self, &pk, m);
+        let k = nonce(self, m);
         let r = Point::mul_generator(&k).encode();
-        let e = challenge(&r, &pk.w, m);
+        let e = challenge(&r, &self.pk.w, m);
         Signature {
             r,
-            s: k + e * self.0,
+            s: k + e * self.x,
         }
     }
 }
 
 /// The deterministic nonce: `k = LE(keccak256(NONCE ‖ c ‖ x ‖ enc(Q) ‖ m))` over counters
 /// 0 and 1, mod n (the secret key keys the hash; the key and the message fix the nonce).
-pub fn nonce(sk: &SecretKey, pk: &PublicKey, m: &Digest) -> Scalar {
+pub fn nonce(sk: &SecretKey, m: &Digest) -> Scalar {
     derive_scalar(
         NONCE_DOMAIN,
         &[
-            &sk.0.to_le_bytes(),
-            &pk.w.to_le_bytes(),
+            &sk.x.to_le_bytes(),
+            &sk.pk.w.to_le_bytes(),
             m.to_b256().as_slice(),
         ],
     )
