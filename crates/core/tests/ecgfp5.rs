@@ -657,3 +657,35 @@ fn schnorr_known_answer() {
     let eq = ref_mul(q, &(-e));
     assert_eq!(ref_encode(ref_add(sg, eq)), sig.r);
 }
+
+/// Every single-bit flip of one signature (all 640 bits of `R ‖ s`), its key (320 bits) and
+/// its message (256 bits) is rejected.
+#[test]
+fn every_flipped_bit_fails() {
+    let m = digest_from([11, 22, 33, 44]);
+    let sk = SecretKey::from_seed(b"every bit");
+    let pk = sk.public_key();
+    let sig = sk.sign(&m);
+    assert_eq!(pk.verify(&m, &sig), Ok(()));
+    for bit in 0..640 {
+        let mut b = sig.to_bytes();
+        b[bit / 8] ^= 1 << (bit % 8);
+        if let Ok(bad) = Signature::from_bytes(&b) {
+            assert!(pk.verify(&m, &bad).is_err(), "signature bit {bit}");
+        }
+    }
+    for bit in 0..320 {
+        let mut b = pk.encoding().to_le_bytes();
+        b[bit / 8] ^= 1 << (bit % 8);
+        if let Ok(bad) = PublicKey::from_le_bytes(&b) {
+            assert!(bad.verify(&m, &sig).is_err(), "key bit {bit}");
+        }
+    }
+    for bit in 0..256 {
+        let mut b = m.to_b256();
+        b.0[bit / 8] ^= 1 << (bit % 8);
+        if let Some(bad) = Digest::from_b256(&b) {
+            assert!(pk.verify(&bad, &sig).is_err(), "message bit {bit}");
+        }
+    }
+}
