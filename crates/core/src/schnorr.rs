@@ -10,6 +10,19 @@
 //!
 //! The challenge is a Poseidon sponge over Goldilocks elements, so a circuit computes it
 //! natively; the nonce and key derivations are keccak256, outside any circuit.
+//!
+//! ```
+//! use multiprover_core::hash::Digest;
+//! use multiprover_core::schnorr::{verify, SecretKey, Signature};
+//!
+//! let sk = SecretKey::from_seed(&[7u8; 32]);
+//! let pk = sk.public_key().encoding(); // 5 Goldilocks elements, as in an account leaf
+//! let m = Digest::ZERO; // the transfer's message digest
+//! let sig = sk.sign(&m);
+//! assert!(verify(&pk, &m, &sig).is_ok());
+//! let bytes = sig.to_bytes(); // enc(R) ‖ s, 80 bytes
+//! assert_eq!(Signature::from_bytes(&bytes), Ok(sig));
+//! ```
 
 use alloy_primitives::Keccak256;
 
