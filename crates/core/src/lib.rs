@@ -5,6 +5,7 @@
 extern crate alloc;
 
 pub mod anchor;
+pub mod ecgfp5;
 pub mod envelope;
 pub mod error;
 pub mod field;
@@ -13,6 +14,7 @@ pub mod policy;
 pub mod poseidon;
 mod poseidon_constants;
 pub mod proof_system;
+pub mod schnorr;
 pub mod settlement;
 pub mod statement;
 pub mod stf;
