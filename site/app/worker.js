@@ -1,67 +1,77 @@
+// @ts-check
 // The light client's Web Worker: all verification happens here, so the page never freezes.
-//
-// Messages in:  { type: "inspect", id, anchorJson }           -> { type: "anchor", id, summary }
-//               { type: "sync", id, node, anchorJson }         -> { type: "progress", id, done, total, verdict }*
-//                                                                 { type: "done", id, status, verdicts }
-// Any failure:  { type: "error", id, name, message }  (name: NodeUnreachableError, BadDataError,
-//               AnchorError, ... as thrown by the wasm package; "LoadError" if the wasm did not load)
+// The protocol is described and typed in ./rpc.js. Requests run one at a time, in order: a
+// sync pass is async, and two must never run over one client.
 
 import init, { LightClient, anchorInfo, compiledSystems } from "../pkg/multiprover_wasm.js";
+import { kindError, kindOf, messageOf } from "./errors.js";
 
+/** @typedef {import("./rpc.js").Request & { id: number }} Message */
+/** @typedef {import("./rpc.js").Reply} Reply */
+
+/** @type {Promise<{ ok: true, compiled: import("./rpc.js").SystemId[] } | { ok: false, message: string }>} */
 const ready = init().then(
   () => ({ ok: true, compiled: compiledSystems() }),
-  (e) => ({ ok: false, message: `could not load the light client (pkg/multiprover_wasm*.js/.wasm): ${e && e.message ? e.message : e}` }),
+  (e) => ({ ok: false, message: `could not load the light client (pkg/multiprover_wasm*.js/.wasm): ${messageOf(e)}` }),
 );
 
-let client = null;
-let clientAnchor = null;
-let queue = Promise.resolve();
+/** The worker's state: the client, the anchor it was made for, and the requests in line. */
+const state = {
+  /** @type {LightClient | null} */
+  client: null,
+  /** @type {string | null} */
+  anchorJson: null,
+  /** @type {Promise<void>} */
+  queue: Promise.resolve(),
+};
 
-function fail(id, e) {
-  self.postMessage({
-    type: "error",
-    id,
-    name: (e && e.name) || "Error",
-    message: (e && e.message) || String(e),
-  });
+/** @param {Reply} reply */
+function reply(reply) {
+  self.postMessage(reply);
 }
 
+/** @param {string} anchorJson */
+function clientFor(anchorJson) {
+  if (!state.client || state.anchorJson !== anchorJson) {
+    state.client = new LightClient(anchorJson);
+    state.anchorJson = anchorJson;
+  }
+  return state.client;
+}
+
+/** @param {Message} msg */
 async function handle(msg) {
   const r = await ready;
-  if (!r.ok) {
-    fail(msg.id, { name: "LoadError", message: r.message });
-    return;
-  }
   try {
-    switch (msg.type) {
+    if (!r.ok) throw kindError("load", r.message);
+    switch (msg.method) {
       case "inspect":
-        self.postMessage({ type: "anchor", id: msg.id, summary: anchorInfo(msg.anchorJson), compiled: r.compiled });
+        reply({ id: msg.id, result: { summary: anchorInfo(msg.anchorJson), compiled: r.compiled } });
         break;
       case "sync": {
-        if (!client || clientAnchor !== msg.anchorJson) {
-          client = new LightClient(msg.anchorJson);
-          clientAnchor = msg.anchorJson;
-        }
-        const status = await client.sync(msg.node, (done, total, verdict) => {
-          self.postMessage({ type: "progress", id: msg.id, done, total, verdict });
-        });
-        self.postMessage({ type: "done", id: msg.id, status, verdicts: client.verdicts() });
+        const client = clientFor(msg.anchorJson);
+        /** @type {(done: number, total: number, verdict: import("./rpc.js").BatchVerdict | null) => void} */
+        const onProgress = (done, total, verdict) => {
+          reply({ id: msg.id, progress: { done, total, verdict } });
+        };
+        const status = await client.sync(msg.node, onProgress);
+        reply({ id: msg.id, result: { status, verdicts: client.verdicts() } });
         break;
       }
       case "reset":
-        client = null;
-        clientAnchor = null;
-        self.postMessage({ type: "reset", id: msg.id });
+        state.client = null;
+        state.anchorJson = null;
+        reply({ id: msg.id, result: null });
         break;
       default:
-        fail(msg.id, { name: "TypeError", message: `unknown message ${msg.type}` });
+        throw kindError("invalidArgument", `unknown method ${/** @type {{ method: unknown }} */ (msg).method}`);
     }
   } catch (e) {
-    fail(msg.id, e);
+    const name = e instanceof Error ? e.name : "Error";
+    reply({ id: msg.id, error: { kind: kindOf(e), name, message: messageOf(e) } });
   }
 }
 
-// One request at a time, in order (a sync pass is async: never run two over one client).
 self.onmessage = (ev) => {
-  queue = queue.then(() => handle(ev.data));
+  state.queue = state.queue.then(() => handle(/** @type {Message} */ (ev.data)));
 };
