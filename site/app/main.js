@@ -5,7 +5,7 @@
 // URL parameters: ?node=<url> (default: the origin that served the page),
 // ?anchor_hash=0x… (refuse any anchor with another hash), ?poll=<ms> (re-sync period, 2000).
 
-import { kindError, messageOf } from "./errors.js";
+import { kindError, kindOf, messageOf } from "./errors.js";
 import { forgetPin, readPin, writePin } from "./pin-store.js";
 import { LightClientWorker } from "./rpc.js";
 import { hideAnchor, renderAnchor } from "./ui/anchor-panel.js";
@@ -88,7 +88,11 @@ async function chooseAnchor(s, node, served) {
   try {
     r = await worker.inspect(served.json);
   } catch (e) {
-    banner("error", "bad-data", "The node served bad data.", ` Its trust anchor is invalid: ${messageOf(e)}`);
+    if (kindOf(e) === "anchor") {
+      banner("error", "bad-data", "The node served bad data.", ` Its trust anchor is invalid: ${messageOf(e)}`);
+    } else {
+      showError(e);
+    }
     return null;
   }
   if (!s.live) return null;
