@@ -1,13 +1,13 @@
 // Where the wasm halo2 verifier spends its time, under Node (V8, as in Chromium): loading the
 // params, the first verification (which rebuilds the verifying key with keygen_vk) and a warm
 // one, each profiled with the inspector's sampling profiler; prints the functions with the
-// most self time. pkg/ has no function names (wasm-opt drops them), so profile the same cargo
+// most self time. site/pkg/ has no function names (wasm-opt drops them), so profile the same cargo
 // output bound by wasm-bindgen alone, which keeps them:
 //
 //   bash scripts/build-wasm.sh        # leaves target/wasm/wasm32-unknown-unknown/release/multiprover_wasm.wasm
 //   wasm-bindgen --target web --out-dir target/wasm/named \
 //     target/wasm/wasm32-unknown-unknown/release/multiprover_wasm.wasm
-//   node bench/profile-halo2-wasm.mjs target/wasm/named     # default: pkg/ (names missing)
+//   node bench/profile-halo2-wasm.mjs target/wasm/named     # default: site/pkg/ (names missing)
 //
 // Needs the params file that `cargo test -p multiprover-halo2` (or npm test) caches in
 // $MULTIPROVER_HALO2_PARAMS_DIR (default target/halo2-params) and the committed halo2 fixture.
@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const PKG = resolve(process.argv[2] || join(ROOT, "pkg"));
+const PKG = resolve(process.argv[2] || join(ROOT, "site/pkg"));
 const PARAMS = join(process.env.MULTIPROVER_HALO2_PARAMS_DIR || join(ROOT, "target/halo2-params"), "halo2-params-k17.bin");
 
 const wasm = await import(join(PKG, "multiprover_wasm.js"));

@@ -1,6 +1,6 @@
 // `npm run bench`: the whole benchmark suite on one machine, and docs/benchmarks.md from it.
 //
-//   1. builds the release binary and the npm package (pkg/);
+//   1. builds the release binary and the npm package (site/pkg/);
 //   2. `multiprover bench chain`: a chain of BENCH_BATCHES (16) full batches on the default
 //      profile (D=20, T=8), proved by every system of BENCH_SYSTEMS and cached in
 //      bench/cache/ (the first run proves all of it; later runs re-prove BENCH_RUNS batches
@@ -75,8 +75,8 @@ const results = { started: started.toISOString(), machine, profile: { depth: DEP
 run("bash", ["scripts/setup.sh"]);
 run("cargo", ["build", "--release", "-p", "multiprover-cli"]);
 run("bash", ["scripts/build-wasm.sh"]);
-const wasm = readFileSync(join(ROOT, "pkg/multiprover_wasm_bg.wasm"));
-results.bundle = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, js: statSync(join(ROOT, "pkg/multiprover_wasm.js")).size };
+const wasm = readFileSync(join(ROOT, "site/pkg/multiprover_wasm_bg.wasm"));
+results.bundle = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, js: statSync(join(ROOT, "site/pkg/multiprover_wasm.js")).size };
 
 // 2. the chain, native figures, parallel proving
 run(BIN, ["bench", "chain", "--dir", CACHE, "--batches", String(BATCHES), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--systems", SYSTEMS.join(","), "--runs", String(RUNS), "--runs-halo2", String(RUNS_HALO2), "--parallel", "--report", join(OUT, "chain.json")]);

@@ -12,7 +12,7 @@
 // { cmd: "sync", anchorUrl, nodeUrl }
 //   -> { initMs, syncMs, totalMs, againMs, status, statuses, proofs: [{ batch, system, ok, millis }] }
 //   againMs: a second client syncing the same chain in the same (now warm) instance.
-import init, { LightClient, loadHalo2Params, verifyEnvelope, verifyEnvelopes } from "../pkg/multiprover_wasm.js";
+import init, { LightClient, loadHalo2Params, verifyEnvelope, verifyEnvelopes } from "../site/pkg/multiprover_wasm.js";
 
 const now = () => performance.now();
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Build the npm package pkg/ (the light client in WebAssembly) with wasm-pack: release,
-# --target web. Idempotent; prints raw and gzip sizes.
+# Build the npm package site/pkg/ (the light client in WebAssembly) with wasm-pack: release,
+# --target web. Idempotent; prints raw and gzip sizes. It is written inside site/, the only
+# directory the node serves, so that the demo page imports it as ../pkg/ (site/pkg/ is
+# gitignored; Node scripts and tests import site/pkg/multiprover_wasm.js too).
 #
 #   scripts/build-wasm.sh                      # all four verifiers (the default features)
 #   scripts/build-wasm.sh --no-default-features   # extra arguments go to cargo (via wasm-pack)
@@ -11,6 +13,7 @@
 # -Oz saves another 40 KB but takes 4.5 min instead of 35 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PKG=site/pkg
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/wasm}"
 
@@ -21,11 +24,11 @@ done
 # One codegen unit and fat LTO for the bundle only (the workspace's release profile keeps
 # thin LTO for the native binary's build time): 3.17 MB -> 1.86 MB raw with all four verifiers.
 export CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-wasm-pack build crates/wasm --release --target web --out-dir ../../pkg --no-pack --no-opt "$@"
+wasm-pack build crates/wasm --release --target web --out-dir ../../site/pkg --no-pack --no-opt "$@"
 # wasm-pack's generated package.json (skipped by --no-pack) has no "exports" and no "type":
 # write one so that `import init, { LightClient } from "multiprover-wasm"` works in Node too.
 VERSION=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
-cat > pkg/package.json <<JSON
+cat > "$PKG/package.json" <<JSON
 {
   "name": "multiprover-wasm",
   "version": "${VERSION}",
@@ -43,9 +46,9 @@ cat > pkg/package.json <<JSON
   "sideEffects": ["./snippets/*"]
 }
 JSON
-cp crates/wasm/README.md pkg/README.md
+cp crates/wasm/README.md "$PKG/README.md"
 
-WASM=pkg/multiprover_wasm_bg.wasm
+WASM=$PKG/multiprover_wasm_bg.wasm
 OPT=node_modules/binaryen/bin/wasm-opt
 if [ "${WASM_OPT:-1}" != 0 ] && [ -x "$OPT" ]; then
   before=$(stat -c %s "$WASM")
@@ -57,6 +60,6 @@ fi
 
 raw=$(stat -c %s "$WASM")
 gz=$(gzip -9 -c "$WASM" | wc -c)
-js=$(stat -c %s pkg/multiprover_wasm.js)
-printf 'pkg/ built: %s raw %d bytes (%.2f MB), gzip -9 %d bytes (%.2f MB); JS glue %d bytes\n' \
-  "$WASM" "$raw" "$(echo "$raw/1000000" | bc -l)" "$gz" "$(echo "$gz/1000000" | bc -l)" "$js"
+js=$(stat -c %s "$PKG/multiprover_wasm.js")
+printf '%s built: %s raw %d bytes (%.2f MB), gzip -9 %d bytes (%.2f MB); JS glue %d bytes\n' \
+  "$PKG/" "$WASM" "$raw" "$(echo "$raw/1000000" | bc -l)" "$gz" "$(echo "$gz/1000000" | bc -l)" "$js"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm start: build the wasm light client and the multiprover binary, start a devnet on the
 # default profile (D=20, T=8) that proves a few batches with every system, serve the
-# in-browser light-client demo on localhost and print its URL. Ctrl-C stops everything.
+# in-browser light-client demo (site/, and nothing else of the repository: the devnet's keys in
+# .devnet/ stay outside it) on localhost and print its URL. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -20,9 +21,10 @@ if [ "${HALO2:-1}" = "0" ]; then
 else
   SYSTEMS="halo2,plonky2,stark,tee"
 fi
-echo "==> building the wasm light client (pkg/)"
+echo "==> building the wasm light client (site/pkg/)"
 bash scripts/build-wasm.sh
 echo "==> building the multiprover binary (release, with demo-faults for --faulty)"
 cargo build --release -p multiprover-cli --features demo-faults
+# The devnet serves ./site/ (its --static default), so run from the repository root.
 echo "==> starting the devnet: $BATCHES batches, every system, demo on http://127.0.0.1:$PORT/"
 exec target/release/multiprover devnet --dir .devnet --batches "$BATCHES" --listen "127.0.0.1:$PORT" --systems "$SYSTEMS" "$@"

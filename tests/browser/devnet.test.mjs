@@ -1,6 +1,6 @@
 // End-to-end: a real devnet (node + provers of all four systems) and the demo page in Chromium.
 // Run: node --test tests/browser/   (needs target/debug/multiprover — or MULTIPROVER_BIN — built
-// with all four systems, pkg/ built with all four verifiers, and /usr/bin/chromium).
+// with all four systems, site/pkg/ built with all four verifiers, and /usr/bin/chromium).
 // Without the binary these tests are reported as SKIPPED, never as passed.
 import { test } from "node:test";
 import assert from "node:assert/strict";

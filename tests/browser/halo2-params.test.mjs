@@ -3,7 +3,7 @@
 // only because their keccak256 is the digest pinned in the build — and verifies the committed
 // halo2 fixture in a fresh wasm instance under Node. Without served params the first halo2
 // verification in wasm would compute Params::new(17) itself: well over 15 minutes.
-// Needs target/debug/multiprover (or MULTIPROVER_BIN) and pkg/ built with halo2; without the
+// Needs target/debug/multiprover (or MULTIPROVER_BIN) and site/pkg/ built with halo2; without the
 // binary the test is reported as SKIPPED, never as passed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./server.mjs";
 import { launch } from "./browser.mjs";
-import init, { compiledSystems, loadHalo2Params, verifyEnvelope, verifyEnvelopes } from "../../pkg/multiprover_wasm.js";
+import init, { compiledSystems, loadHalo2Params, verifyEnvelope, verifyEnvelopes } from "../../site/pkg/multiprover_wasm.js";
 
 const BIN = process.env.MULTIPROVER_BIN || join(ROOT, "target/debug/multiprover");
 const missing = existsSync(BIN) ? null : `SKIPPED: ${BIN} does not exist (build it: cargo build -p multiprover-cli, or set MULTIPROVER_BIN)`;
@@ -29,8 +29,8 @@ async function freePort() {
 }
 
 test("a node serves halo2 params that the wasm verifier accepts, and halo2 verifies in wasm (Node and Chromium)", { skip: missing ?? false, timeout: 20 * 60 * 1000 }, async () => {
-  await init({ module_or_path: await readFile(join(ROOT, "pkg/multiprover_wasm_bg.wasm")) });
-  assert.ok(compiledSystems().includes("halo2"), "pkg/ must be built with the halo2 verifier (scripts/build-wasm.sh)");
+  await init({ module_or_path: await readFile(join(ROOT, "site/pkg/multiprover_wasm_bg.wasm")) });
+  assert.ok(compiledSystems().includes("halo2"), "site/pkg/ must be built with the halo2 verifier (scripts/build-wasm.sh)");
 
   // The browser-test anchor (chain 7, small profile) with the committed halo2 key.
   const anchor = JSON.parse(await readFile(join(ROOT, "tests/browser/data/anchor.json"), "utf8"));
@@ -43,9 +43,9 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
   await writeFile(join(dir, "anchor.json"), anchorJson);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // --static: the repository root, so that a page on the node's origin can load pkg/ and the
-  // committed fixture.
-  const child = spawn(BIN, ["node", "--anchor", join(dir, "anchor.json"), "--db", join(dir, "node.db"), "--listen", `127.0.0.1:${port}`, "--static", ROOT], { stdio: ["ignore", "pipe", "pipe"] });
+  // --static site/: a page on the node's origin loads the package from /pkg/ (the fixture is
+  // handed to the page by the test; the node serves nothing outside site/).
+  const child = spawn(BIN, ["node", "--anchor", join(dir, "anchor.json"), "--db", join(dir, "node.db"), "--listen", `127.0.0.1:${port}`, "--static", join(ROOT, "site")], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d) => { log += d; });
   child.stderr.on("data", (d) => { log += d; });
@@ -113,14 +113,14 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     try {
       const page = await browser.ctx.newPage();
       await page.goto(`${url}/api/status`);
-      inBrowser = await page.evaluate(async (anchorJson) => {
+      inBrowser = await page.evaluate(async ([anchorJson, envelopeBytes]) => {
         const m = await import("/pkg/multiprover_wasm.js");
         await m.default();
         const bin = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
         let t = performance.now();
         const k = m.loadHalo2Params(await bin("/api/setup/halo2-params/17"));
         const loadMs = performance.now() - t;
-        const env = await bin("/testdata/fixtures/halo2/envelope.bin");
+        const env = new Uint8Array(envelopeBytes);
         t = performance.now();
         const r = m.verifyEnvelope(anchorJson, env);
         const coldMs = performance.now() - t;
@@ -128,7 +128,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
         let rejected = null;
         try { m.verifyEnvelope(anchorJson, env); } catch (e) { rejected = e.name; }
         return { k, ok: r.ok, system: r.system, loadMs, coldMs, rejected };
-      }, anchorJson);
+      }, [anchorJson, [...envelope]]);
     } finally {
       await browser.close();
     }

@@ -1,9 +1,9 @@
 // The Node example of crates/wasm/README.md, runnable: `node tests/browser/node-example.mjs`
 // (after scripts/build-wasm.sh). Prints the anchor hash and the verdict on batch 1.
 import { readFile } from "node:fs/promises";
-import init, { LightClient, anchorInfo, compiledSystems } from "../../pkg/multiprover_wasm.js";
+import init, { LightClient, anchorInfo, compiledSystems } from "../../site/pkg/multiprover_wasm.js";
 
-await init({ module_or_path: await readFile(new URL("../../pkg/multiprover_wasm_bg.wasm", import.meta.url)) });
+await init({ module_or_path: await readFile(new URL("../../site/pkg/multiprover_wasm_bg.wasm", import.meta.url)) });
 console.log("this build verifies", compiledSystems());
 
 const data = new URL("./data/", import.meta.url);

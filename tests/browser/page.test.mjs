@@ -1,6 +1,6 @@
 // Browser + Node tests of the light client package and the demo page, against a fake node that
 // serves recorded data (tests/browser/data/). Run: node --test tests/browser/
-// Needs pkg/ (scripts/build-wasm.sh) and /usr/bin/chromium.
+// Needs site/pkg/ (scripts/build-wasm.sh) and /usr/bin/chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -10,8 +10,8 @@ import { promisify } from "node:util";
 import { startFakeNode, ROOT } from "./server.mjs";
 import { launch } from "./browser.mjs";
 
-const PKG = new URL("../../pkg/multiprover_wasm.js", import.meta.url);
-if (!existsSync(PKG)) throw new Error("pkg/ is missing: run scripts/build-wasm.sh first");
+const PKG = new URL("../../site/pkg/multiprover_wasm.js", import.meta.url);
+if (!existsSync(PKG)) throw new Error("site/pkg/ is missing: run scripts/build-wasm.sh first");
 
 let node;
 let browser;
@@ -34,9 +34,9 @@ test("the README's Node example runs", async () => {
   assert.ok(v.proofs.every((p) => p.ok === false && p.error));
 });
 
-test("Node: sync over gloo-net fetch, progress, and error names", async () => {
+test("Node: sync over gloo-net fetch, progress, and error kinds", async () => {
   const { default: init, LightClient, verifyEnvelope } = await import(PKG);
-  await init({ module_or_path: await readFile(new URL("../../pkg/multiprover_wasm_bg.wasm", import.meta.url)) });
+  await init({ module_or_path: await readFile(new URL("../../site/pkg/multiprover_wasm_bg.wasm", import.meta.url)) });
   const anchorJson = await readFile(new URL("./data/anchor.json", import.meta.url), "utf8");
   const client = new LightClient(anchorJson);
   const seen = [];
@@ -47,17 +47,17 @@ test("Node: sync over gloo-net fetch, progress, and error names", async () => {
   assert.equal(status.anchor_hash, client.anchorHash);
   assert.equal(client.verdicts().length, 3);
 
-  await assert.rejects(client.sync("http://127.0.0.1:9"), (e) => e instanceof Error && e.name === "NodeUnreachableError");
+  await assert.rejects(client.sync("http://127.0.0.1:9"), (e) => e instanceof Error && e.name === "NodeUnreachableError" && e.kind === "unreachable");
   node.state.mode = "garbage";
   try {
     const fresh = new LightClient(anchorJson);
-    await assert.rejects(fresh.sync(node.url), (e) => e.name === "BadDataError" && /batches\/2/.test(e.message));
+    await assert.rejects(fresh.sync(node.url), (e) => e.name === "BadDataError" && e.kind === "badData" && /batches\/2/.test(e.message));
   } finally {
     node.state.mode = "good";
   }
-  assert.throws(() => new LightClient("{}"), (e) => e.name === "AnchorError");
-  assert.throws(() => verifyEnvelope(anchorJson, new Uint8Array([1, 2, 3])), (e) => e.name === "VerificationError");
-  assert.throws(() => client.ingest("not json"), (e) => e.name === "BadDataError");
+  assert.throws(() => new LightClient("{}"), (e) => e.name === "AnchorError" && e.kind === "anchor");
+  assert.throws(() => verifyEnvelope(anchorJson, new Uint8Array([1, 2, 3])), (e) => e.name === "VerificationError" && e.kind === "malformed");
+  assert.throws(() => client.ingest("not json"), (e) => e.name === "BadDataError" && e.kind === "badData");
 });
 
 async function openPage(query = "") {
@@ -83,11 +83,13 @@ test("page: pins the anchor on first use, syncs in a worker, renders every batch
     assert.equal(await row.getAttribute("data-status"), "pending");
     assert.equal(await row.locator(".proof").count(), 2);
     assert.equal(await row.locator('.proof[data-ok="false"]').count(), 2);
+    // each rejected proof is classified by its error's kind (ProofResult.error.kind)
+    assert.equal(await row.locator('.proof[data-ok="false"][data-error-kind]').count(), 2);
     assert.match(await row.locator(".verdict").textContent(), /Pending.*missing: halo2, plonky2, stark, tee/);
   }
   assert.equal(await page.getAttribute("#progress-row", "data-done"), "3");
   assert.equal(await page.getAttribute("#progress-row", "data-total"), "3");
-  // (whether a "not compiled" banner shows depends on the pkg/ build's features; the recorded
+  // (whether a "not compiled" banner shows depends on the site/pkg/ build's features; the recorded
   // proofs are rejected either way, as checked above)
   assert.ok(node.state.requests.includes("/api/batches/3"));
   // the pin is in localStorage; a reload keeps the same anchor

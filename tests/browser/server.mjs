@@ -1,12 +1,13 @@
-// A tiny static + fake node server for the browser tests: serves the repository root (the
-// page, web/, pkg/) and the recorded node API from tests/browser/data/. Binds 127.0.0.1 on a
-// free port. `mode` can be changed while running to make the node misbehave.
+// A tiny static + fake node server for the browser tests: serves site/ (the page, site/app/,
+// site/pkg/) as the node does, and the recorded node API from tests/browser/data/. Binds
+// 127.0.0.1 on a free port. `mode` can be changed while running to make the node misbehave.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SITE = join(ROOT, "site");
 const DATA = fileURLToPath(new URL("./data/", import.meta.url));
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json" };
 
@@ -31,8 +32,9 @@ export async function startFakeNode() {
         return send(200, await readFile(join(DATA, "batches", `${m[1]}.json`)));
       }
       const path = normalize(url.pathname === "/" ? "/index.html" : url.pathname);
-      if (path.includes("..")) return send(403, "no");
-      const body = await readFile(join(ROOT, path));
+      // Like the node: nothing above site/, no dot-files.
+      if (path.split("/").some((seg) => seg.startsWith("."))) return send(404, "not found", "text/plain");
+      const body = await readFile(join(SITE, path));
       return send(200, body, TYPES[extname(path)] || "application/octet-stream");
     } catch {
       return send(404, "not found", "text/plain");

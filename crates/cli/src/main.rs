@@ -51,9 +51,9 @@ enum Command {
     ///
     /// Example: multiprover verify --anchor anchor.json --batch b1.json proofs/*.env
     Verify(commands::verify::VerifyArgs),
-    /// Run the settlement node: HTTP API, SQLite store, and the demo's static files.
+    /// Run the settlement node: HTTP API, SQLite store, and the demo's static files (--static).
     ///
-    /// Example: multiprover node --anchor anchor.json --db node.db --listen 127.0.0.1:8080
+    /// Example: multiprover node --anchor anchor.json --db node.db --listen 127.0.0.1:8080 --static site
     Node(commands::node::NodeArgs),
     /// Pull batches that still need SYSTEM from a node, prove them, submit the envelopes.
     ///

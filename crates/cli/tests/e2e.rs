@@ -669,3 +669,98 @@ fn halo2_keys_prove_verify() {
         "{stdout}"
     );
 }
+
+/// `GET path` over a fresh connection, the path sent exactly as given: the status code and the
+/// body.
+fn raw_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {answer:?}"));
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, body.to_string())
+}
+
+/// `npm start`'s layout: a working directory with the demo in site/, the devnet's keys in
+/// .devnet/ and the repository's files beside them. The devnet serves site/ and nothing else.
+#[test]
+fn a_devnet_serves_the_demo_and_not_its_keys() {
+    use std::io::{BufRead, BufReader};
+    let root = tempfile::tempdir().unwrap();
+    for (file, text) in [
+        ("site/index.html", "<title>demo</title>"),
+        ("Cargo.toml", "[workspace]"),
+        (".git/config", "[core]"),
+    ] {
+        let path = root.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut child = Command::new(BIN)
+        .current_dir(root.path())
+        .args([
+            "devnet",
+            "--dir",
+            ".devnet",
+            "--batches",
+            "1",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--depth", "8", "--capacity", "2", "--accounts", "6"])
+        .args([
+            "--systems",
+            "plonky2,stark,tee",
+            "--no-worker",
+            "plonky2,stark,tee",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kept open until the end: the devnet writes to it.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let _devnet = Proc(child);
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("multiprover devnet: node and light-client demo at ")
+                .map(str::to_string)
+        })
+        .expect("the devnet prints its URL");
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(root
+        .path()
+        .join(".devnet/anchor.json.secrets.json")
+        .is_file());
+    assert_eq!(
+        raw_get(&addr, "/"),
+        (200, "<title>demo</title>".to_string())
+    );
+    for path in [
+        "/.devnet/anything",
+        "/.devnet/anchor.json.secrets.json",
+        "/.devnet/node.db",
+        "/Cargo.toml",
+        "/.git/config",
+        "/site/index.html",
+        "/../.devnet/anchor.json.secrets.json",
+    ] {
+        assert_eq!(raw_get(&addr, path).0, 404, "{path}");
+    }
+}

@@ -17,7 +17,6 @@ use multiprover_verifier::{BatchRecord, HexBytes};
 use serde::Deserialize;
 use serde_json::json;
 use tower_http::cors::CorsLayer;
-use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::error::Error;
@@ -400,7 +399,7 @@ pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router
         .route("/api/status", get(status))
         .with_state(state.clone());
     let app = match static_dir {
-        Some(dir) => api.fallback_service(ServeDir::new(dir)),
+        Some(dir) => api.fallback_service(crate::site::router(dir)),
         None => api,
     };
     // Everything but the params route (which may compute for minutes) has a 30 s timeout.

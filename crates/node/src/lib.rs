@@ -4,6 +4,7 @@ pub mod api;
 pub mod client;
 pub mod error;
 mod server;
+mod site;
 pub mod state;
 pub mod store;
 
@@ -29,7 +30,8 @@ pub struct NodeConfig {
     pub db_path: PathBuf,
     /// Address to listen on (port 0 picks a free one).
     pub listen: SocketAddr,
-    /// Directory of static files served for other paths (the demo); none = API only.
+    /// Directory of static files served for other paths (the demo, `site/`), except
+    /// dot-files and dot-directories; none = API only.
     pub static_dir: Option<PathBuf>,
     /// Seconds a worker's claim on (batch, system) lasts.
     pub lease_secs: u64,

@@ -46,9 +46,10 @@ pub struct DevnetArgs {
     /// Systems whose worker is not started (to show a silent system).
     #[arg(long, value_delimiter = ',', value_parser = parse_system)]
     pub no_worker: Vec<SystemId>,
-    /// Demo static files directory (index.html, web/, pkg/); default: current dir.
-    #[arg(long = "static")]
-    pub static_dir: Option<PathBuf>,
+    /// Directory of the demo's static files (index.html, app/, pkg/); nothing outside it and no
+    /// dot-file inside it is served.
+    #[arg(long = "static", default_value = "site")]
+    pub static_dir: PathBuf,
     /// Policy of this devnet's anchor.
     #[arg(long, value_enum, default_value_t = PolicyChoice::Default)]
     pub policy: PolicyChoice,
@@ -186,8 +187,18 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     );
 
     let json = anchor.to_json_pretty();
-    let cfg =
-        crate::commands::node::config(anchor.clone(), json, db, a.listen, a.static_dir.clone(), 60);
+    let site = a
+        .static_dir
+        .join("index.html")
+        .is_file()
+        .then(|| a.static_dir.clone());
+    if site.is_none() {
+        eprintln!(
+            "  no {} here: the node serves the API only (run from the repository root, or pass --static)",
+            a.static_dir.join("index.html").display()
+        );
+    }
+    let cfg = crate::commands::node::config(anchor.clone(), json, db, a.listen, site, 60);
     let node = multiprover_node::spawn(cfg, multiprover_node::default_verifier())?;
     let url = format!("http://{}/", node.addr());
     println!("multiprover devnet: node and light-client demo at {url}");

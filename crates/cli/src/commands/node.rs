@@ -20,7 +20,8 @@ pub struct NodeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Directory of the demo's static files (index.html, web/, pkg/); default: current dir.
+    /// Directory of the demo's static files: the repository's site/ (index.html, app/, pkg/).
+    /// Nothing outside it and no dot-file inside it is served. Default: none (the API only).
     #[arg(long = "static")]
     pub static_dir: Option<PathBuf>,
     /// Seconds a worker's claim on a batch lasts before another worker may take it.
@@ -41,7 +42,7 @@ pub fn config(
         anchor_json,
         db_path: db,
         listen,
-        static_dir: static_dir.or_else(|| std::env::current_dir().ok()),
+        static_dir,
         lease_secs,
     }
 }
