@@ -172,3 +172,175 @@ pub fn emit<T: Serialize>(report: &T, path: Option<&Path>) -> Result<(), CliErro
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    const SCHEMA: &str = include_str!("../../../bench/schema.json");
+
+    /// The mismatches between `value` and `shape` (bench/schema.json's notation; the same
+    /// rules as bench/lib/schema.mjs).
+    fn mismatches(shape: &Value, value: &Value, path: &str) -> Vec<String> {
+        match shape {
+            Value::String(t) => {
+                let ok = match t.as_str() {
+                    "number" => value.is_number() || value.is_null(),
+                    "string" => value.is_string(),
+                    "boolean" => value.is_boolean(),
+                    "number[]" => value
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(|x| x.is_number() || x.is_null())),
+                    "string[]" => value
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(Value::is_string)),
+                    other => panic!("bench/schema.json: unknown type {other}"),
+                };
+                if ok {
+                    vec![]
+                } else {
+                    vec![format!("{path}: not {t}")]
+                }
+            }
+            Value::Object(fields) => {
+                let Some(obj) = value.as_object() else {
+                    return vec![format!("{path}: not an object")];
+                };
+                if let Some(each) = fields.get("*") {
+                    return obj
+                        .iter()
+                        .flat_map(|(k, v)| mismatches(each, v, &format!("{path}.{k}")))
+                        .collect();
+                }
+                let mut out = Vec::new();
+                let mut known = Vec::new();
+                for (key, sub) in fields {
+                    let name = key.strip_suffix('?').unwrap_or(key);
+                    known.push(name);
+                    match obj.get(name) {
+                        Some(v) => out.extend(mismatches(sub, v, &format!("{path}.{name}"))),
+                        None if key.ends_with('?') => {}
+                        None => out.push(format!("{path}.{name}: missing")),
+                    }
+                }
+                for k in obj.keys() {
+                    if !known.contains(&k.as_str()) {
+                        out.push(format!("{path}.{k}: not in bench/schema.json"));
+                    }
+                }
+                out
+            }
+            other => panic!("bench/schema.json: bad shape {other}"),
+        }
+    }
+
+    fn check<T: Serialize>(kind: &str, report: &T) {
+        let schema: Value = serde_json::from_str(SCHEMA).expect("bench/schema.json parses");
+        let value = serde_json::to_value(report).expect("serializes");
+        let bad = mismatches(&schema[kind], &value, "$");
+        assert!(
+            bad.is_empty(),
+            "{kind} report vs bench/schema.json: {bad:#?}"
+        );
+    }
+
+    const PROFILE: Profile = Profile {
+        depth: 8,
+        capacity: 2,
+    };
+
+    fn latency() -> LatencyThroughput {
+        LatencyThroughput {
+            count: 4,
+            errors: 0,
+            secs: 0.5,
+            per_sec: 8.0,
+            p50_ms: 1.0,
+            p99_ms: f64::NAN,
+        }
+    }
+
+    #[test]
+    fn report_fields_are_the_ones_the_js_reads() {
+        let meta = ChainMeta {
+            version: "0.1.0".into(),
+            depth: 8,
+            capacity: 2,
+            batches: 2,
+            systems: vec![SystemId::Halo2, SystemId::Tee],
+        };
+        let mut systems = BTreeMap::new();
+        systems.insert(
+            SystemId::Halo2,
+            SystemReport {
+                verify_batched_ms: Some(vec![1.0]),
+                verify_batched_count: Some(2),
+                ..SystemReport::default()
+            },
+        );
+        systems.insert(SystemId::Tee, SystemReport::default());
+        let mut chain = ChainReport {
+            chain: meta,
+            dir: "bench/cache/x".into(),
+            generated_now: true,
+            threads: 2,
+            systems,
+            parallel: Some(ParallelReport {
+                wall_secs: 1.0,
+                done_secs: [(SystemId::Tee, 0.1)].into_iter().collect(),
+            }),
+        };
+        check("chain", &chain);
+        chain.parallel = None;
+        check("chain", &chain);
+        check(
+            "serve",
+            &ServeReady {
+                url: "http://127.0.0.1:1".into(),
+                anchor_hash: B256::ZERO,
+                batches: 2,
+                envelopes: 4,
+                finals: 2,
+                load_secs: 0.1,
+            },
+        );
+        check(
+            "load",
+            &LoadReport {
+                profile: PROFILE,
+                clients: 8,
+                propose: Throughput {
+                    count: 4,
+                    secs: 0.1,
+                    per_sec: 40.0,
+                },
+                submit: latency(),
+                lost: 0,
+                read: latency(),
+            },
+        );
+        check(
+            "poseidon",
+            &PoseidonReport {
+                profile: PROFILE,
+                permutations: 75,
+                gates: 110,
+                rows_log: 7,
+                bare_rows_log: 7,
+                statement_secs: vec![0.2],
+                bare_secs: vec![0.1],
+                ratio: 2.0,
+            },
+        );
+    }
+
+    #[test]
+    fn a_renamed_field_is_caught() {
+        let schema: Value = serde_json::from_str(SCHEMA).expect("bench/schema.json parses");
+        let value = serde_json::json!({"url": "u", "anchor_hash": "0x", "batches": 1,
+            "envelopes": 1, "finals": 1, "load_secs": 0.1});
+        let bad = mismatches(&schema["serve"], &value, "$");
+        assert_eq!(bad.len(), 2, "{bad:?}");
+    }
+}
