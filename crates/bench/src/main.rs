@@ -6,7 +6,7 @@
 //! * `serve` serves that chain to a browser ([`serve`]);
 //! * `load` measures node throughput ([`load`]);
 //! * `poseidon` compares the plonky2 statement circuit with a bare Poseidon chain
-//!   ([`poseidon`]).
+//!   (`poseidon.rs`, with the `plonky2` feature).
 //!
 //! Every figure is written as JSON (`--report`, or stdout), in the shapes of [`report`].
 

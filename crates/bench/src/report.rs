@@ -141,6 +141,8 @@ pub struct LatencyThroughput {
 
 /// `poseidon`: the plonky2 statement circuit against a bare chain of as many Poseidon
 /// permutations, built with the same configuration and proved the same way.
+// Only the `poseidon` subcommand (feature `plonky2`) builds one; the schema test always does.
+#[cfg_attr(not(feature = "plonky2"), allow(dead_code))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PoseidonReport {
     /// The statement circuit's profile.
