@@ -102,7 +102,7 @@ async function serveChain() {
       const line = buf.split("\n").find((l) => l.startsWith("READY "));
       if (line) resolve(checked("serve", JSON.parse(line.slice(6))));
     });
-    child.on("exit", (code) => reject(new Error(`bench serve exited with ${code}`)));
+    child.on("exit", (code) => reject(new Error(`multiprover-bench serve exited with ${code}`)));
   });
   return { ready, stop: () => { child.stdin.end(); return new Promise((r) => child.on("exit", r)); } };
 }
