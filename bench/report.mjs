@@ -1,16 +1,13 @@
 // Renders docs/benchmarks.md from bench/run.mjs's results (target/bench/results.json), with
-// every figure against the performance issue's targets, then appends bench/analysis.md (the
+// every figure against the performance targets of bench/targets.json, then appends bench/analysis.md (the
 // hand-written part: what dominates each miss). Re-render without re-measuring:
 //   node bench/report.mjs target/bench/results.json > docs/benchmarks.md
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { median } from "./lib/stats.mjs";
 
-const median = (v) => {
-  if (!v || !v.length) return NaN;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** The performance targets (bench/targets.json). */
+export const TARGETS = JSON.parse(readFileSync(new URL("./targets.json", import.meta.url), "utf8"));
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const fmtS = (s) => fmtMs(s * 1000);
 const fmtB = (b) => `${b.toLocaleString("en-US")} B`;
@@ -21,7 +18,8 @@ function verdict(value, target) {
   return `**missed** (${(value / target).toFixed(2)}× the target)`;
 }
 
-export function render(r, { quick = false } = {}) {
+export function render(r, { quick = false, targets = TARGETS } = {}) {
+  const T = targets;
   const L = [];
   const sys = r.systems;
   const chain = r.chain.systems;
@@ -54,37 +52,39 @@ export function render(r, { quick = false } = {}) {
   L.push("|---|---|---|---|");
   const row = (name, target, unit, value, shown) => L.push(`| ${name} | ≤ ${target} ${unit} | ${shown} | ${verdict(value, target)} |`);
   if (sys.includes("plonky2")) {
-    row("plonky2 prove", 1.5, "s", prove("plonky2"), fmtS(prove("plonky2")));
-    row("plonky2 verify, native", 4, "ms", nativeVerify("plonky2"), fmtMs(nativeVerify("plonky2")));
-    row("plonky2 verify, wasm (warm)", 20, "ms", warm("plonky2"), fmtMs(warm("plonky2")));
+    row("plonky2 prove", T.plonky2.prove_s, "s", prove("plonky2"), fmtS(prove("plonky2")));
+    row("plonky2 verify, native", T.plonky2.verify_native_ms, "ms", nativeVerify("plonky2"), fmtMs(nativeVerify("plonky2")));
+    row("plonky2 verify, wasm (warm)", T.plonky2.verify_wasm_warm_ms, "ms", warm("plonky2"), fmtMs(warm("plonky2")));
   }
   if (sys.includes("stark")) {
-    row("stark prove", 3, "s", prove("stark"), fmtS(prove("stark")));
-    row("stark verify, native", 2, "ms", nativeVerify("stark"), fmtMs(nativeVerify("stark")));
-    row("stark verify, wasm (warm)", 5, "ms", warm("stark"), fmtMs(warm("stark")));
+    row("stark prove", T.stark.prove_s, "s", prove("stark"), fmtS(prove("stark")));
+    row("stark verify, native", T.stark.verify_native_ms, "ms", nativeVerify("stark"), fmtMs(nativeVerify("stark")));
+    row("stark verify, wasm (warm)", T.stark.verify_wasm_warm_ms, "ms", warm("stark"), fmtMs(warm("stark")));
   }
   if (sys.includes("halo2")) {
-    row("halo2 prove", 60, "s", prove("halo2"), fmtS(prove("halo2")));
-    row("halo2 verify, native, single (halo2 issue)", 1000, "ms", nativeVerify("halo2"), fmtMs(nativeVerify("halo2")));
+    row("halo2 prove", T.halo2.prove_s, "s", prove("halo2"), fmtS(prove("halo2")));
+    row("halo2 verify, native, single (halo2 issue)", T.halo2.verify_native_ms, "ms", nativeVerify("halo2"), fmtMs(nativeVerify("halo2")));
     const nb = chain.halo2?.verify_batched_ms;
     const nbPer = nb ? median(nb) / chain.halo2.verify_batched_count : NaN;
-    row(`halo2 verify, native, per proof batched ×${chain.halo2?.verify_batched_count ?? "?"} (halo2 issue)`, 100, "ms", nbPer, fmtMs(nbPer));
-    row("halo2 verify, wasm, single (warm)", 5000, "ms", warm("halo2"), fmtMs(warm("halo2")));
+    row(`halo2 verify, native, per proof batched ×${chain.halo2?.verify_batched_count ?? "?"} (halo2 issue)`, T.halo2.verify_native_batched_per_proof_ms, "ms", nbPer, fmtMs(nbPer));
+    row("halo2 verify, wasm, single (warm)", T.halo2.verify_wasm_warm_ms, "ms", warm("halo2"), fmtMs(warm("halo2")));
     const b = batched("halo2");
-    row(`halo2 verify, wasm, per proof batched ×${b ? b.count : "?"}`, 400, "ms", b ? b.perProofMs : NaN, b ? fmtMs(b.perProofMs) : "—");
+    row(`halo2 verify, wasm, per proof batched ×${b ? b.count : "?"}`, T.halo2.verify_wasm_batched_per_proof_ms, "ms", b ? b.perProofMs : NaN, b ? fmtMs(b.perProofMs) : "—");
   }
-  if (sys.includes("tee")) row("tee verify, wasm (warm)", 2, "ms", warm("tee"), fmtMs(warm("tee")));
-  if (r.sync?.length) row(`light client, ${r.batches} batches, every proof, in the browser (fresh instance)`, 15000, "ms", syncTotal, fmtMs(syncTotal));
-  if (r.poseidonChain) {
-    const p = r.poseidonChain;
-    L.push(`| plonky2 circuit vs bare Poseidon chain of ${p.permutations} permutations (prove) | ≤ 1.5× | ${p.ratio.toFixed(2)}× (${fmtS(p.statementSecs)} vs ${fmtS(p.bareSecs)}) | ${verdict(p.ratio, 1.5)} |`);
+  if (sys.includes("tee")) row("tee verify, wasm (warm)", T.tee.verify_wasm_warm_ms, "ms", warm("tee"), fmtMs(warm("tee")));
+  if (r.sync?.length) row(`light client, ${r.batches} batches, every proof, in the browser (fresh instance)`, T.light_client_sync_ms, "ms", syncTotal, fmtMs(syncTotal));
+  if (r.poseidon) {
+    const p = r.poseidon;
+    const ratio = T.poseidon_chain_ratio;
+    L.push(`| plonky2 circuit vs bare Poseidon chain of ${p.permutations} permutations (prove) | ≤ ${ratio}× | ${p.ratio.toFixed(2)}× (${fmtS(median(p.statement_secs))} vs ${fmtS(median(p.bare_secs))}) | ${verdict(p.ratio, ratio)} |`);
   }
-  L.push(`| wasm bundle (issue 8) | ≤ 3 MB raw | ${(r.bundle.raw / 1e6).toFixed(2)} MB raw, ${(r.bundle.gzip / 1e6).toFixed(2)} MB gzip | ${verdict(r.bundle.raw, 3e6)} |`);
+  const bundle = T.wasm_bundle_raw_bytes;
+  L.push(`| wasm bundle (issue 8) | ≤ ${bundle / 1e6} MB raw | ${(r.bundle.raw / 1e6).toFixed(2)} MB raw, ${(r.bundle.gzip / 1e6).toFixed(2)} MB gzip | ${verdict(r.bundle.raw, bundle)} |`);
   L.push("");
 
   L.push("## Per system");
   L.push("");
-  L.push("Native figures come from `multiprover bench chain` (release build, all cores); wasm figures from headless Chromium, one fresh Web Worker (a fresh wasm instance) per cold run. *Cold* = instantiating the package + (halo2) fetching and loading the params + the first verification, which for halo2 rebuilds the verifying key. *Warm* = later verifications in the same instance: the verification itself (the targets) and the whole `verifyEnvelope` call, which also parses the anchor JSON each time. Browser timers in a worker have a resolution of 0.1 ms.");
+  L.push("Native figures come from `multiprover-bench chain` (release build, all cores); wasm figures from headless Chromium, one fresh Web Worker (a fresh wasm instance) per cold run. *Cold* = instantiating the package + (halo2) fetching and loading the params + the first verification, which for halo2 rebuilds the verifying key. *Warm* = later verifications in the same instance: the verification itself (the targets) and the whole `verifyEnvelope` call, which also parses the anchor JSON each time. Browser timers in a worker have a resolution of 0.1 ms.");
   L.push("");
   L.push("| system | prover setup | prove | verify native (first / median) | proof | envelope | wasm cold | wasm warm: verification / whole `verifyEnvelope` call |");
   L.push("|---|---|---|---|---|---|---|---|");
@@ -102,7 +102,7 @@ export function render(r, { quick = false } = {}) {
     L.push("");
   }
 
-  if (r.parallel || r.chain.parallel) {
+  if (r.chain.parallel) {
     const p = r.chain.parallel;
     const alone = sys.map((s) => [s, prove(s)]).filter(([, v]) => Number.isFinite(v)).sort((a, b) => a[1] - b[1]);
     L.push("## Proving latency: all systems at once");
@@ -128,7 +128,7 @@ export function render(r, { quick = false } = {}) {
     const l = r.load;
     L.push("## Node throughput (loopback)");
     L.push("");
-    L.push(`\`multiprover bench load\` (release; SQLite in WAL mode; the real verifiers; ${l.clients} concurrent clients; D = ${l.profile.depth}, T = ${l.profile.capacity}): ${l.propose.count} batches proposed at ${l.propose.per_sec.toFixed(0)}/s (one client); **${l.submit.per_sec.toFixed(0)} envelope submissions/s** (TEE attestations, each verified before it is stored; p50 ${fmtMs(l.submit.p50_ms)}, p99 ${fmtMs(l.submit.p99_ms)}; ${l.submit.errors} errors); **${l.read.per_sec.toFixed(0)} batch-record reads/s** (p50 ${fmtMs(l.read.p50_ms)}, p99 ${fmtMs(l.read.p99_ms)}; ${l.read.errors} errors); ${l.lost} accepted envelopes missing afterwards.`);
+    L.push(`\`multiprover-bench load\` (release; SQLite in WAL mode; the real verifiers; ${l.clients} concurrent clients; D = ${l.profile.depth}, T = ${l.profile.capacity}): ${l.propose.count} batches proposed at ${l.propose.per_sec.toFixed(0)}/s (one client); **${l.submit.per_sec.toFixed(0)} envelope submissions/s** (TEE attestations, each verified before it is stored; p50 ${fmtMs(l.submit.p50_ms)}, p99 ${fmtMs(l.submit.p99_ms)}; ${l.submit.errors} errors); **${l.read.per_sec.toFixed(0)} batch-record reads/s** (p50 ${fmtMs(l.read.p50_ms)}, p99 ${fmtMs(l.read.p99_ms)}; ${l.read.errors} errors); ${l.lost} accepted envelopes missing afterwards.`);
     if (r.serve) L.push(`Loading the cached chain into a fresh node (${r.serve.envelopes} envelopes of every system, each verified natively on submission): ${fmtS(r.serve.load_secs)}.`);
     L.push("");
   }

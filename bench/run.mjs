@@ -1,32 +1,36 @@
 // `npm run bench`: the whole benchmark suite on one machine, and docs/benchmarks.md from it.
 //
-//   1. builds the release binary and the npm package (site/pkg/);
-//   2. `multiprover bench chain`: a chain of BENCH_BATCHES (16) full batches on the default
+//   1. builds the release harness `multiprover-bench` (crates/bench) and the npm package (site/pkg/);
+//   2. `multiprover-bench chain`: a chain of BENCH_BATCHES (16) full batches on the default
 //      profile (D=20, T=8), proved by every system of BENCH_SYSTEMS and cached in
 //      bench/cache/ (the first run proves all of it; later runs re-prove BENCH_RUNS batches
 //      per system); native prove/verify medians, proof sizes, and one batch proved by all
 //      systems at once;
-//   3. the plonky2 statement circuit against a bare chain of as many Poseidon permutations
-//      (criterion bench `chain` of multiprover-plonky2);
-//   4. `multiprover bench load`: node throughput from a loopback load generator;
-//   5. headless Chromium (Debian's, through playwright-core) on a node that serves the cached
-//      chain (`multiprover bench serve`): per system wasm verification cold (fresh instance,
-//      with params and key setup) and warm, halo2 batch-verified, and the light client
-//      syncing the whole chain with every proof;
-//   6. writes docs/benchmarks.md (machine, command, date, every figure against its target)
-//      and target/bench/results.json (every sample).
+//   3. `multiprover-bench poseidon`: the plonky2 statement circuit against a bare chain of as
+//      many Poseidon permutations;
+//   4. `multiprover-bench load`: node throughput from a loopback load generator;
+//   5. headless Chromium (Debian's, or $CHROMIUM, through playwright-core) on a node that
+//      serves the cached chain (`multiprover-bench serve`): per system wasm verification cold
+//      (fresh instance, with params and key setup) and warm, halo2 batch-verified, and the
+//      light client syncing the whole chain with every proof;
+//   6. writes docs/benchmarks.md (machine, command, date, every figure against its target in
+//      bench/targets.json) and target/bench/results.json (every sample).
+//
+// Every report of multiprover-bench is JSON, checked against bench/schema.json as it is read.
 //
 // Environment: BENCH_SYSTEMS=halo2,plonky2,stark,tee  BENCH_BATCHES=16  BENCH_RUNS=5
-// BENCH_RUNS_HALO2=3
+// BENCH_RUNS_HALO2=3  CHROMIUM=/usr/bin/chromium
 // BENCH_QUICK=1 (small profile D=8 T=2, 4 batches, 2 runs; writes target/bench/benchmarks.md
 // instead of docs/benchmarks.md: for developing the suite, not for quoting).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { launch } from "../tests/browser/browser.mjs";
+import { CHROMIUM, launch } from "../tests/browser/browser.mjs";
+import { checked } from "./lib/schema.mjs";
+import { median } from "./lib/stats.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -38,7 +42,7 @@ const RUNS = Number(process.env.BENCH_RUNS || (QUICK ? 2 : 5));
 const RUNS_HALO2 = Number(process.env.BENCH_RUNS_HALO2 || (QUICK ? 2 : 3));
 const OUT = join(ROOT, "target/bench");
 const DOC = QUICK ? join(OUT, "benchmarks.md") : join(ROOT, "docs/benchmarks.md");
-const BIN = join(ROOT, "target/release/multiprover");
+const BIN = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "release/multiprover-bench");
 const CACHE = join(ROOT, `bench/cache/d${DEPTH}-t${CAPACITY}-n${BATCHES}-${[...SYSTEMS].sort().join("-")}`);
 const CACHE_URL = CACHE.slice(ROOT.length).replace(/^\/*/, "/");
 mkdirSync(OUT, { recursive: true });
@@ -47,17 +51,12 @@ const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.en
 env.MULTIPROVER_HALO2_PARAMS_DIR ||= join(ROOT, "target/halo2-params");
 
 const log = (...a) => console.log("\x1b[1;32m==>\x1b[0m", ...a);
-function run(cmd, args, opts = {}) {
+/** A multiprover-bench report written to `path`, checked against its shape in bench/schema.json. */
+const readReport = (kind, path) => checked(kind, JSON.parse(readFileSync(path, "utf8")));
+function run(cmd, args) {
   log([cmd, ...args].join(" "));
-  return execFileSync(cmd, args, { cwd: ROOT, env, stdio: opts.capture ? ["ignore", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 1 << 28 });
+  execFileSync(cmd, args, { cwd: ROOT, env, stdio: "inherit" });
 }
-
-const median = (v) => {
-  if (!v.length) return NaN;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const started = new Date();
 const machine = {
@@ -67,48 +66,43 @@ const machine = {
   loadBefore: loadavg().map((x) => x.toFixed(2)).join(" "),
   commit: (() => { try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim(); } catch { return "unknown"; } })(),
   rustc: (() => { try { return execFileSync("rustc", ["--version"], { cwd: ROOT, env, encoding: "utf8" }).trim(); } catch { return "unknown"; } })(),
-  chromium: (() => { try { return execFileSync("/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim(); } catch { return "unknown"; } })(),
+  chromium: (() => { try { return execFileSync(CHROMIUM, ["--version"], { encoding: "utf8" }).trim(); } catch { return "unknown"; } })(),
 };
 const results = { started: started.toISOString(), machine, profile: { depth: DEPTH, capacity: CAPACITY }, batches: BATCHES, runs: RUNS, runsHalo2: RUNS_HALO2, systems: SYSTEMS };
 
 // 1. builds
 run("bash", ["scripts/setup.sh"]);
-run("cargo", ["build", "--release", "-p", "multiprover-cli"]);
+run("cargo", ["build", "--release", "-p", "multiprover-bench"]);
 run("bash", ["scripts/build-wasm.sh"]);
 const wasm = readFileSync(join(ROOT, "site/pkg/multiprover_wasm_bg.wasm"));
 results.bundle = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, js: statSync(join(ROOT, "site/pkg/multiprover_wasm.js")).size };
 
 // 2. the chain, native figures, parallel proving
-run(BIN, ["bench", "chain", "--dir", CACHE, "--batches", String(BATCHES), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--systems", SYSTEMS.join(","), "--runs", String(RUNS), "--runs-halo2", String(RUNS_HALO2), "--parallel", "--report", join(OUT, "chain.json")]);
-results.chain = JSON.parse(readFileSync(join(OUT, "chain.json"), "utf8"));
+run(BIN, ["chain", "--dir", CACHE, "--batches", String(BATCHES), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--systems", SYSTEMS.join(","), "--runs", String(RUNS), "--runs-halo2", String(RUNS_HALO2), "--parallel", "--report", join(OUT, "chain.json")]);
+results.chain = readReport("chain", join(OUT, "chain.json"));
 
-// 3. plonky2 against a bare Poseidon chain (the bench proves at D=20 T=8; left out of BENCH_QUICK
-//    runs unless BENCH_POSEIDON=1)
-if (SYSTEMS.includes("plonky2") && (!QUICK || process.env.BENCH_POSEIDON === "1")) {
-  const out = run("cargo", ["bench", "-p", "multiprover-plonky2", "--features", "prover", "--bench", "chain", "--", "--noplot"], { capture: true });
-  process.stdout.write(out);
-  const m = out.match(/statement circuit ([\d.]+) s, bare chain ([\d.]+) s, ratio ([\d.]+)x/);
-  const g = out.match(/statement circuit (\d+) permutations in (\d+) gates \(2\^(\d+) rows\); bare chain of \d+ permutations: 2\^(\d+) rows/);
-  if (!m) throw new Error("could not read the plonky2 chain bench's summary line");
-  results.poseidonChain = { statementSecs: +m[1], bareSecs: +m[2], ratio: +m[3], permutations: g ? +g[1] : null, gates: g ? +g[2] : null, rowsLog: g ? +g[3] : null, bareRowsLog: g ? +g[4] : null };
+// 3. plonky2 against a bare Poseidon chain, on the same profile
+if (SYSTEMS.includes("plonky2")) {
+  run(BIN, ["poseidon", "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--runs", String(RUNS), "--report", join(OUT, "poseidon.json")]);
+  results.poseidon = readReport("poseidon", join(OUT, "poseidon.json"));
 }
 
 // 4. node throughput
-run(BIN, ["bench", "load", "--dir", join(OUT, "load"), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--report", join(OUT, "load.json")]);
-results.load = JSON.parse(readFileSync(join(OUT, "load.json"), "utf8"));
+run(BIN, ["load", "--dir", join(OUT, "load"), "--depth", String(DEPTH), "--capacity", String(CAPACITY), "--report", join(OUT, "load.json")]);
+results.load = readReport("load", join(OUT, "load.json"));
 
 // 5. the browser
 async function serveChain() {
-  log(`${BIN} bench serve --dir ${CACHE} --static ${ROOT}`);
-  const child = spawn(BIN, ["bench", "serve", "--dir", CACHE, "--static", ROOT], { cwd: ROOT, env, stdio: ["pipe", "pipe", "inherit"] });
+  log(`${BIN} serve --dir ${CACHE} --static ${ROOT}`);
+  const child = spawn(BIN, ["serve", "--dir", CACHE, "--static", ROOT], { cwd: ROOT, env, stdio: ["pipe", "pipe", "inherit"] });
   let buf = "";
   const ready = await new Promise((resolve, reject) => {
     child.stdout.on("data", (d) => {
       buf += d;
       const line = buf.split("\n").find((l) => l.startsWith("READY "));
-      if (line) resolve(JSON.parse(line.slice(6)));
+      if (line) resolve(checked("serve", JSON.parse(line.slice(6))));
     });
-    child.on("exit", (code) => reject(new Error(`bench serve exited with ${code}`)));
+    child.on("exit", (code) => reject(new Error(`multiprover-bench serve exited with ${code}`)));
   });
   return { ready, stop: () => { child.stdin.end(); return new Promise((r) => child.on("exit", r)); } };
 }

@@ -1,15 +1,10 @@
 //! `multiprover`: keys, reference STF, proving, verification, the settlement node, prover
 //! workers and a one-command devnet.
 
-mod commands;
-mod error;
-mod systems;
-mod util;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use multiprover_core::SystemId;
+use multiprover_cli::{commands, error};
 
 /// Rollup settlement that survives a bug in any single proof system.
 ///
@@ -64,15 +59,6 @@ enum Command {
     ///
     /// Example: multiprover devnet --dir .devnet --batches 4 --listen 127.0.0.1:8080
     Devnet(commands::devnet::DevnetArgs),
-    /// Benchmarks (driven by `npm run bench`): `chain` proves and verifies a cached chain
-    /// with every system, `serve` serves it to a browser, `load` measures node throughput.
-    ///
-    /// Example: multiprover bench chain --dir bench/cache/d20-t8 --batches 16 --parallel
-    Bench(commands::bench::BenchArgs),
-}
-
-pub fn parse_system(s: &str) -> Result<SystemId, String> {
-    s.parse::<SystemId>().map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
@@ -85,7 +71,6 @@ fn main() -> ExitCode {
         Command::Node(a) => commands::node::run(a),
         Command::Worker(a) => commands::worker::run(a),
         Command::Devnet(a) => commands::devnet::run(a),
-        Command::Bench(a) => commands::bench::run(a),
     };
     match result {
         Ok(code) => code,

@@ -4,7 +4,9 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use multiprover_core::{apply_batch, genesis_tree, Batch, SparseMerkleTree, TrustAnchor};
+use multiprover_core::{
+    apply_batch, genesis_tree, Batch, SparseMerkleTree, Statement, TrustAnchor,
+};
 use serde::de::DeserializeOwned;
 
 use crate::error::CliError;
@@ -92,6 +94,30 @@ pub fn state_before(
         )));
     }
     Ok(state)
+}
+
+/// A chain replayed from genesis: the state before each batch and the statement it proves.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    /// `pre_states[i]` is the state before `batches[i]`.
+    pub pre_states: Vec<SparseMerkleTree>,
+    /// `statements[i]` is the statement of `batches[i]`.
+    pub statements: Vec<Statement>,
+}
+
+/// Replay `batches` (in the order given) on the anchor's genesis.
+pub fn replay(anchor: &TrustAnchor, batches: &[Batch]) -> Result<Replayed, CliError> {
+    let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
+    let mut out = Replayed {
+        pre_states: Vec::with_capacity(batches.len()),
+        statements: Vec::with_capacity(batches.len()),
+    };
+    for b in batches {
+        out.pre_states.push(state.clone());
+        out.statements
+            .push(apply_batch(&mut state, b, anchor.profile)?.statement);
+    }
+    Ok(out)
 }
 
 pub fn spinner(msg: impl Into<String>, quiet: bool) -> ProgressBar {

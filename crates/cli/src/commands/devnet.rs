@@ -5,14 +5,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use multiprover_core::{
-    apply_batch, genesis_tree, Batch, SparseMerkleTree, SystemId, Transfer, TrustAnchor,
-};
+use multiprover_core::{Profile, SystemId};
 use multiprover_node::client::Client;
-use rand::Rng;
 
-use crate::commands::keys::{make_keys, secrets_path, write_keys, KeysArgs, PolicyChoice};
+use crate::batches::{random_batches, BatchShape};
 use crate::error::CliError;
+use crate::keygen::{
+    funded_accounts, make_keys, secrets_path, write_keys, KeyConfig, PolicyChoice,
+};
 use crate::parse_system;
 use crate::util::{bar, write_file};
 
@@ -61,80 +61,6 @@ pub struct DevnetArgs {
     pub timeout: u64,
 }
 
-/// Random valid batches from the funded accounts.
-/// `n` random valid batches from the anchor's genesis. `full`: every batch has the profile's
-/// capacity of transfers (the benchmarks); `big`: full batches of large amounts (the faulty
-/// demo's inflation is visible in them).
-pub fn random_batches(
-    anchor: &TrustAnchor,
-    n: u64,
-    full: bool,
-    big: bool,
-) -> Result<Vec<Batch>, CliError> {
-    let mut state: SparseMerkleTree = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
-    let funded: Vec<u32> = anchor.genesis.iter().map(|a| a.index).collect();
-    if funded.len() < 2 {
-        return Err(CliError::Usage(
-            "the devnet needs at least two funded accounts".into(),
-        ));
-    }
-    let mut rng = rand::thread_rng();
-    let mut out = Vec::new();
-    for number in 1..=n {
-        let mut transfers = Vec::new();
-        let mut scratch = state.clone();
-        let count = if big || full {
-            anchor.profile.capacity
-        } else {
-            rng.gen_range(1..=anchor.profile.capacity)
-        };
-        for _ in 0..count {
-            let from = funded[rng.gen_range(0..funded.len())];
-            let mut to = funded[rng.gen_range(0..funded.len())];
-            if to == from {
-                to = if from == funded[0] {
-                    funded[1]
-                } else {
-                    funded[0]
-                };
-            }
-            let acct = scratch.account(from);
-            let cap = acct.balance / 4;
-            // In --faulty mode the value at risk is large, so the policy needs every system
-            // and the unsound one's proof is counted (and caught) before anything is final.
-            let amount = if big {
-                1_000_000_000 / anchor.profile.capacity as u64 + 1
-            } else {
-                rng.gen_range(1..=cap.clamp(1, 50_000))
-            };
-            let t = Transfer {
-                from,
-                to,
-                amount,
-                nonce: acct.nonce as u32,
-            };
-            let mut s2 = scratch.clone();
-            let one = Batch {
-                chain_id: anchor.chain_id,
-                batch_number: number,
-                transfers: vec![t],
-            };
-            if apply_batch(&mut s2, &one, anchor.profile).is_ok() {
-                scratch = s2;
-                transfers.push(t);
-            }
-        }
-        let batch = Batch {
-            chain_id: anchor.chain_id,
-            batch_number: number,
-            transfers,
-        };
-        apply_batch(&mut state, &batch, anchor.profile)?;
-        out.push(batch);
-    }
-    Ok(out)
-}
-
 struct Workers(Vec<(SystemId, Child)>);
 
 impl Drop for Workers {
@@ -165,18 +91,17 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
         "multiprover devnet: generating keys (profile D={}, T={})",
         a.depth, a.capacity
     );
-    let keys = KeysArgs {
-        out: anchor_path.clone(),
+    let keys = KeyConfig {
         chain_id: 7,
-        depth: a.depth,
-        capacity: a.capacity,
-        accounts: a.accounts,
-        balance: 1_000_000_000_000,
-        genesis: None,
+        profile: Profile {
+            depth: a.depth,
+            capacity: a.capacity,
+        },
+        genesis: funded_accounts(a.accounts, 1_000_000_000_000),
         systems: a.systems.clone(),
         faulty: a.faulty,
         policy: a.policy,
-        json: false,
+        quiet: false,
     };
     let (anchor, secrets) = make_keys(&keys)?;
     write_keys(&anchor_path, &anchor, &secrets)?;
@@ -234,7 +159,15 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     }
 
     let client = Client::new(&url);
-    let batches = random_batches(&anchor, a.batches, false, a.faulty.is_some())?;
+    let batches = random_batches(
+        &anchor,
+        a.batches,
+        if a.faulty.is_some() {
+            BatchShape::Large
+        } else {
+            BatchShape::Random
+        },
+    )?;
     for b in &batches {
         write_file(
             &a.dir.join(format!("batches/batch-{}.json", b.batch_number)),

@@ -1,5 +1,4 @@
 pub mod apply;
-pub mod bench;
 pub mod devnet;
 pub mod keys;
 pub mod node;

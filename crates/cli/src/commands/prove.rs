@@ -5,8 +5,8 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use multiprover_core::{apply_batch, Batch, SystemId};
 
-use crate::commands::keys::secrets_path;
 use crate::error::CliError;
+use crate::keygen::secrets_path;
 use crate::systems::{available, AnyProver, Secrets};
 use crate::util::{read_anchor, read_history, read_json, spinner, write_file};
 

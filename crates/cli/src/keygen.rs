@@ -1,0 +1,216 @@
+//! Building a trust anchor and its secrets: the domain half of `multiprover keys`, also used by
+//! `devnet` and by the benchmark harness (crates/bench).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
+use multiprover_core::{
+    genesis_tree, Address, Family, GenesisAccount, Policy, Profile, SystemId, Tier,
+};
+use rand::RngCore;
+
+use crate::error::CliError;
+use crate::systems::{available, AnyProver, Secrets};
+use crate::util::{now_unix, write_file};
+
+/// The policy a new anchor gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PolicyChoice {
+    /// Value-at-risk tiers.
+    Default,
+    /// All configured systems.
+    All,
+}
+
+/// What a new trust anchor holds.
+#[derive(Clone, Debug)]
+pub struct KeyConfig {
+    /// Chain id.
+    pub chain_id: u64,
+    /// Tree depth and batch capacity.
+    pub profile: Profile,
+    /// The funded accounts of the genesis.
+    pub genesis: Vec<GenesisAccount>,
+    /// Systems to include (empty: every system this binary has).
+    pub systems: Vec<SystemId>,
+    /// Pin this system's deliberately unsound key (needs `demo-faults`).
+    pub faulty: Option<SystemId>,
+    /// The anchor's policy.
+    pub policy: PolicyChoice,
+    /// Print nothing on stderr.
+    pub quiet: bool,
+}
+
+impl KeyConfig {
+    /// Chain 7, accounts `1..=accounts` funded with `balance` each, the default policy, every
+    /// system compiled in, no faulty system.
+    pub fn funded(profile: Profile, accounts: u32, balance: u64) -> KeyConfig {
+        KeyConfig {
+            chain_id: 7,
+            profile,
+            genesis: funded_accounts(accounts, balance),
+            systems: Vec::new(),
+            faulty: None,
+            policy: PolicyChoice::Default,
+            quiet: false,
+        }
+    }
+}
+
+/// Accounts `1..=n`, each with `balance`.
+pub fn funded_accounts(n: u32, balance: u64) -> Vec<GenesisAccount> {
+    (1..=n)
+        .map(|index| GenesisAccount { index, balance })
+        .collect()
+}
+
+/// The default policy (DESIGN.md §5), trimmed to what the configured systems can meet.
+pub fn policy_for(systems: &[SystemId]) -> Policy {
+    let mut p = Policy::default_tiers();
+    let n = systems.len().max(1) as u8;
+    for t in &mut p.tiers {
+        t.min_systems = t.min_systems.min(n);
+        t.required_families
+            .retain(|f: &Family| systems.iter().any(|s| s.is_in(*f)));
+    }
+    // Merge neighbouring tiers that ask the same after trimming.
+    let mut merged: Vec<Tier> = Vec::new();
+    for t in p.tiers {
+        match merged.last_mut() {
+            Some(last)
+                if last.min_systems == t.min_systems
+                    && last.required_families == t.required_families =>
+            {
+                last.below = t.below;
+            }
+            _ => merged.push(t),
+        }
+    }
+    p.tiers = merged;
+    p
+}
+
+/// Where the secrets of the anchor at `anchor` live: `<anchor>.secrets.json`.
+pub fn secrets_path(anchor: &Path) -> PathBuf {
+    let mut s = anchor.as_os_str().to_owned();
+    s.push(".secrets.json");
+    PathBuf::from(s)
+}
+
+/// Build the anchor and the secrets; returns (anchor, secrets).
+pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
+    let profile = c.profile;
+    profile.validate()?;
+    let genesis = c.genesis.clone();
+    let tree = genesis_tree(profile.depth, &genesis)?;
+    let systems: Vec<SystemId> = if c.systems.is_empty() {
+        available()
+    } else {
+        c.systems.clone()
+    };
+    if let Some(f) = c.faulty {
+        if !systems.contains(&f) {
+            return Err(CliError::Usage(format!(
+                "--faulty {f}: {f} is not among the systems"
+            )));
+        }
+    }
+    let mut rng = rand::thread_rng();
+    let mut tee_seed = [0u8; 32];
+    rng.fill_bytes(&mut tee_seed);
+    let mut council = [0u8; 32];
+    rng.fill_bytes(&mut council);
+    let council_key = k256::ecdsa::SigningKey::from_slice(&council)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let secrets = Secrets {
+        tee_seed: Some(hex::encode(tee_seed)),
+        tee_instance: Some(1),
+        council_key: Some(hex::encode(council)),
+    };
+    let now = now_unix();
+    let keys: Vec<Result<(multiprover_core::SystemKey, f64), CliError>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = systems
+                .iter()
+                .map(|s| {
+                    let secrets = &secrets;
+                    let faulty = c.faulty == Some(*s) && *s != SystemId::Tee;
+                    scope.spawn(move || {
+                        let t = Instant::now();
+                        let p = AnyProver::setup(*s, profile, faulty, secrets)?;
+                        Ok((p.system_key(), t.elapsed().as_secs_f64()))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(CliError::Usage("key generation panicked".into())))
+                })
+                .collect()
+        });
+    let mut system_keys = Vec::new();
+    for (s, k) in systems.iter().zip(keys) {
+        let (key, secs) = k?;
+        if !c.quiet {
+            eprintln!("  {s:8} verifying key {} ({:.1} s)", key.vk_id, secs);
+        }
+        system_keys.push(key);
+    }
+    let mut tee = TeeRegistry::default();
+    #[cfg(feature = "tee")]
+    if systems.contains(&SystemId::Tee) {
+        let enclave = multiprover_tee::Enclave::new(profile, tee_seed);
+        tee.measurements.push(multiprover_tee::measurement(profile));
+        // Registered for a year; production would check a DCAP quote here.
+        tee.instances.push(enclave.registration(
+            1,
+            now.saturating_sub(3600),
+            now + 365 * 24 * 3600,
+        ));
+    }
+    let _ = now;
+    let anchor = TrustAnchor {
+        version: ANCHOR_VERSION,
+        chain_id: c.chain_id,
+        profile,
+        genesis_root: tree.root(),
+        genesis,
+        policy: match c.policy {
+            PolicyChoice::Default => policy_for(&systems),
+            PolicyChoice::All => Policy {
+                tiers: vec![Tier {
+                    below: None,
+                    min_systems: systems.len() as u8,
+                    required_families: vec![],
+                }],
+                quarantined: vec![],
+            },
+        },
+        systems: system_keys,
+        tee,
+        council: Address::from_public_key(council_key.verifying_key()),
+    };
+    anchor.validate()?;
+    Ok((anchor, secrets))
+}
+
+/// Write the anchor to `out` and the secrets beside it (mode 0600 on Unix).
+pub fn write_keys(out: &Path, anchor: &TrustAnchor, secrets: &Secrets) -> Result<(), CliError> {
+    write_file(out, anchor.to_json_pretty().as_bytes())?;
+    let sp = secrets_path(out);
+    write_file(
+        &sp,
+        serde_json::to_string_pretty(secrets)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&sp, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! The library half of the `multiprover` binary: its commands, and the domain helpers they
+//! share with the benchmark harness (`multiprover-bench`, crates/bench): building a trust
+//! anchor ([`keygen`]), random batches ([`batches`]), replaying a chain ([`util::replay`]) and
+//! the prover registry ([`systems`]).
+
+pub mod batches;
+pub mod commands;
+pub mod error;
+pub mod keygen;
+pub mod systems;
+pub mod util;
+
+pub use error::CliError;
+
+use multiprover_core::SystemId;
+
+/// Parse a system name for clap (`halo2`, `plonky2`, `stark`, `tee`).
+pub fn parse_system(s: &str) -> Result<SystemId, String> {
+    s.parse::<SystemId>().map_err(|e| e.to_string())
+}
