@@ -307,12 +307,7 @@ fn verify_natively(
         .collect::<Result<Vec<_>, _>>()?;
     let verify = |bytes: &[u8]| -> Result<f64, CliError> {
         let t = Instant::now();
-        multiprover_verifier::verify_envelope_bytes(anchor, bytes, now).map_err(|e| {
-            CliError::System {
-                system: s,
-                message: format!("a cached envelope does not verify: {e}"),
-            }
-        })?;
+        multiprover_verifier::verify_envelope_bytes(anchor, bytes, now)?;
         Ok(secs(t) * 1e3)
     };
     let first = verify(&envs[0])?;
@@ -339,10 +334,7 @@ fn verify_natively(
             let results = multiprover_verifier::verify_envelopes(anchor, &parsed, now);
             batched.push(secs(t) * 1e3);
             if let Some(e) = results.into_iter().find_map(|r| r.err()) {
-                return Err(CliError::System {
-                    system: s,
-                    message: format!("batch verification rejected a cached envelope: {e}"),
-                });
+                return Err(CliError::Verify(e));
             }
         }
         eprintln!(

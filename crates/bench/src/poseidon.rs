@@ -41,11 +41,16 @@ pub struct PoseidonArgs {
     pub report: Option<PathBuf>,
 }
 
-fn err(e: impl std::fmt::Display) -> CliError {
-    CliError::System {
-        system: SystemId::Plonky2,
-        message: e.to_string(),
-    }
+fn err(e: multiprover_plonky2::Error) -> CliError {
+    CliError::Prove(multiprover_core::ProveError::new(SystemId::Plonky2, e))
+}
+
+/// plonky2's own (`anyhow`) errors of the bare chain, typed as the crate's.
+fn bare(e: impl Into<multiprover_plonky2::BoxError>) -> CliError {
+    err(multiprover_plonky2::Error::Unsatisfied {
+        what: "the bare Poseidon chain",
+        source: Some(e.into()),
+    })
 }
 
 /// A full batch of distinct senders and receivers spread over the tree.
@@ -118,10 +123,10 @@ pub fn run(a: PoseidonArgs) -> Result<(), CliError> {
         let mut pw = PartialWitness::new();
         for (i, t) in inputs.iter().enumerate() {
             pw.set_target(*t, F::from_canonical_u64(i as u64))
-                .map_err(err)?;
+                .map_err(bare)?;
         }
         let t = Instant::now();
-        chain.prove(pw).map_err(err)?;
+        chain.prove(pw).map_err(bare)?;
         bare_secs.push(secs(t));
     }
     let ratio = median(&statement_secs) / median(&bare_secs);

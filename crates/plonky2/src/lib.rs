@@ -14,7 +14,7 @@ mod circuit;
 #[cfg(feature = "prover")]
 mod prover;
 
-pub use error::Error;
+pub use error::{BoxError, Error};
 pub use key::{key_info, KeyInfo, Variant};
 pub use system::Plonky2;
 pub use verify::{verify, vk_id, PreparedKey, VK_ID_DOMAIN};
