@@ -4,8 +4,11 @@
 
 extern crate alloc;
 
+pub mod config;
 mod error;
 pub mod key;
+mod serialization;
+mod validate;
 mod verify;
 
 #[cfg(feature = "prover")]
