@@ -27,7 +27,7 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CircuitData;
 use plonky2::plonk::config::AlgebraicHasher;
 
-use crate::key::{circuit_config, C, EXT, F};
+use crate::config::{circuit_config, C, EXT, F};
 use multiprover_core::hash::Tag;
 use multiprover_core::Profile;
 

@@ -4,9 +4,12 @@
 
 extern crate alloc;
 
+pub mod config;
 mod error;
 pub mod key;
+mod serialization;
 mod system;
+mod validate;
 mod verify;
 
 #[cfg(feature = "prover")]

@@ -10,7 +10,8 @@ use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::CircuitData;
 
 use crate::circuit::{build, CircuitStats, CircuitTargets};
-use crate::key::{encode_key, KeyInfo, Variant, C, EXT, F};
+use crate::config::{C, EXT, F};
+use crate::key::{encode_key, KeyInfo, Variant};
 use crate::{vk_id, Error};
 
 /// A built circuit with its proving data and key material.

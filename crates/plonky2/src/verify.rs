@@ -4,8 +4,11 @@ use alloy_primitives::B256;
 use multiprover_core::proof_system::{self, precheck};
 use multiprover_core::{Envelope, SystemKey};
 use plonky2::field::types::PrimeField64;
+use plonky2::util::serialization::{Read, Remaining};
 
-use crate::key::{parse_key, parse_proof, ParsedKey, NUM_PUBLIC_INPUTS};
+use crate::config::{C, EXT, F};
+use crate::key::{parse_key, ParsedKey, NUM_PUBLIC_INPUTS};
+use crate::serialization::StrictReader;
 use crate::system::Plonky2;
 use crate::Error;
 
@@ -75,4 +78,19 @@ impl PreparedKey {
 pub fn verify(key: &SystemKey, envelope: &Envelope) -> Result<(), Error> {
     precheck::<Plonky2>(key, envelope)?;
     PreparedKey::new(key)?.verify(envelope)
+}
+
+/// Parse proof bytes for a parsed key. Never panics.
+pub(crate) fn parse_proof(
+    key: &ParsedKey,
+    bytes: &[u8],
+) -> Result<plonky2::plonk::proof::ProofWithPublicInputs<F, C, EXT>, Error> {
+    let mut r = StrictReader::new(bytes);
+    let p = r
+        .read_proof_with_public_inputs::<F, C, EXT>(&key.data.common)
+        .map_err(|_| Error::MalformedProof("does not parse for this circuit"))?;
+    if r.remaining() != 0 {
+        return Err(Error::MalformedProof("trailing bytes"));
+    }
+    Ok(p)
 }

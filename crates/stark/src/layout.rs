@@ -140,16 +140,44 @@ pub enum Link {
     Start,
     /// Header output -> slot 0's `H_TX` input.
     Hdr,
-    /// `H_TX` output -> sender leaf inputs.
-    TxOut,
-    /// Merkle step.
-    Node,
-    /// Sender root -> receiver leaf inputs.
-    Mid,
-    /// Receiver root; `true` when another slot follows.
-    End(bool),
+    /// Slot `slot`'s `H_TX` output -> sender leaf inputs.
+    TxOut {
+        /// The slot.
+        slot: usize,
+    },
+    /// Merkle step of one of slot `slot`'s two path walks: the level `level` digest (0: the
+    /// leaf) and sibling `level` -> the level `level + 1` node input.
+    Node {
+        /// The slot.
+        slot: usize,
+        /// Whose path.
+        party: Party,
+        /// The level, leaf side first (indexes the path's siblings).
+        level: usize,
+    },
+    /// Slot `slot`'s sender root -> receiver leaf inputs.
+    Mid {
+        /// The slot.
+        slot: usize,
+    },
+    /// Slot `slot`'s receiver root.
+    End {
+        /// The slot.
+        slot: usize,
+        /// Another slot follows.
+        more: bool,
+    },
     /// Padding cycle: nothing linked.
     None,
+}
+
+/// The account whose path a [`Link::Node`] walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// The sender (the slot's first path).
+    Sender,
+    /// The receiver (its second path).
+    Receiver,
 }
 
 /// The cycle layout for a profile `(depth, capacity)`.
@@ -198,15 +226,26 @@ impl Schedule {
                 let off = (c - 2) % self.slot_cycles();
                 let d = self.depth;
                 if off == 0 {
-                    Link::TxOut
+                    Link::TxOut { slot }
                 } else if off <= d {
-                    Link::Node
+                    Link::Node {
+                        slot,
+                        party: Party::Sender,
+                        level: off - 1,
+                    }
                 } else if off == d + 1 {
-                    Link::Mid
+                    Link::Mid { slot }
                 } else if off <= 2 * d + 1 {
-                    Link::Node
+                    Link::Node {
+                        slot,
+                        party: Party::Receiver,
+                        level: off - d - 2,
+                    }
                 } else {
-                    Link::End(slot + 1 < self.capacity)
+                    Link::End {
+                        slot,
+                        more: slot + 1 < self.capacity,
+                    }
                 }
             }
         }
@@ -218,12 +257,12 @@ impl Schedule {
         match self.link(c) {
             Link::Start => f[0] = true,
             Link::Hdr => f[1] = true,
-            Link::TxOut => f[3] = true,
-            Link::Node => f[4] = true,
-            Link::Mid => f[5] = true,
-            Link::End(next) => {
+            Link::TxOut { .. } => f[3] = true,
+            Link::Node { .. } => f[4] = true,
+            Link::Mid { .. } => f[5] = true,
+            Link::End { more, .. } => {
                 f[6] = true;
-                f[2] = next;
+                f[2] = more;
             }
             Link::None => {}
         }
@@ -260,10 +299,27 @@ mod tests {
         assert_eq!(s.used_cycles(), 346);
         assert_eq!(s.trace_length(), 16384);
         let nodes = (0..s.num_cycles())
-            .filter(|c| s.link(*c) == Link::Node)
+            .filter(|c| matches!(s.link(*c), Link::Node { .. }))
             .count();
         assert_eq!(nodes, 8 * 2 * 20);
-        assert_eq!(s.link(s.used_cycles() - 1), Link::End(false));
-        assert_eq!(s.link(s.slot_start(1) - 1), Link::End(true));
+        let end = |slot, more| Link::End { slot, more };
+        assert_eq!(s.link(s.used_cycles() - 1), end(7, false));
+        assert_eq!(s.link(s.slot_start(1) - 1), end(0, true));
+        assert_eq!(
+            s.link(s.slot_start(1) + 1),
+            Link::Node {
+                slot: 1,
+                party: Party::Sender,
+                level: 0
+            }
+        );
+        assert_eq!(
+            s.link(s.slot_start(1) + 20 + 2),
+            Link::Node {
+                slot: 1,
+                party: Party::Receiver,
+                level: 0
+            }
+        );
     }
 }

@@ -76,7 +76,9 @@ pub fn limbs_of(f: &Fp, n: usize) -> Vec<Fp> {
         .collect()
 }
 
-/// A row cursor inside the one region the statement circuit lays out.
+/// A row cursor inside one region: a chip lays out its rows from `offset` on and moves it
+/// past them. The statement circuit opens one region per slot block, per Merkle walk and
+/// for the batch hash, each with a cursor at row 0.
 #[derive(Debug)]
 pub struct RegionCtx<'a, 'r> {
     /// The region.

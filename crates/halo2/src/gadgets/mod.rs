@@ -1,6 +1,7 @@
-//! The chips: Goldilocks arithmetic and the Poseidon permutation.
+//! The chips: Goldilocks arithmetic, the Poseidon permutation and the Merkle walk.
 
 pub mod goldilocks;
+pub mod merkle;
 pub mod poseidon;
 
 #[cfg(test)]

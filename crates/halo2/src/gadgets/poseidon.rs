@@ -18,7 +18,7 @@
 //! constant stays below 2^74: the MDS never needs a reduction of its own, and a packed unit's
 //! quotient fits one 16-bit limb.
 
-use halo2_proofs::circuit::Value;
+use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::pasta::Fp;
 use halo2_proofs::plonk::{
     Column, ConstraintSystem, Error as PlonkError, Expression, Fixed, Selector, VirtualCells,
@@ -312,6 +312,21 @@ impl PoseidonChip {
     /// The Goldilocks chip underneath.
     pub fn gl(&self) -> &GoldilocksChip {
         &self.gl
+    }
+
+    /// Constrain input lanes `from..from + vals.len()` of a laid-out permutation to the
+    /// constants `vals` (a tagged hash's zero lanes and domain tag).
+    pub fn fix_inputs(
+        &self,
+        region: &mut Region<'_, Fp>,
+        perm: &PermutationCells,
+        from: usize,
+        vals: &[u64],
+    ) -> Result<(), PlonkError> {
+        for (i, v) in vals.iter().enumerate() {
+            self.gl.fix_x(region, perm.row + from + i, Fp::from(*v))?;
+        }
+        Ok(())
     }
 
     /// An S-box row: `x` is the linear layer's output, `rc` the round constant.
