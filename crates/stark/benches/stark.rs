@@ -1,7 +1,7 @@
 //! Prove and verify one full batch at D = 20 for T = 8 and T = 32; prints trace length and
 //! width, proof size, conjectured security, and criterion's prove/verify times.
 //!
-//! `CARGO_TARGET_DIR=/work/main/target/stark cargo bench -p multiprover-stark --features concurrent --bench stark`
+//! `cargo bench -p multiprover-stark --features concurrent --bench stark`
 
 use std::time::Instant;
 

@@ -1,6 +1,6 @@
 //! Sign and verify time of the TEE system.
 //!
-//! `CARGO_TARGET_DIR=/work/main/target/tee cargo bench -p multiprover-tee --features prover --bench tee`
+//! `cargo bench -p multiprover-tee --features prover --bench tee`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use k256::ecdsa::SigningKey;

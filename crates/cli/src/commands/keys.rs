@@ -44,8 +44,8 @@ pub struct KeysArgs {
     /// Pin SYSTEM's deliberately unsound key (demo of the conflict path; needs demo-faults).
     #[arg(long, value_parser = parse_system)]
     pub faulty: Option<SystemId>,
-    /// Policy: `default` (DESIGN.md §5 tiers, trimmed to the systems present) or `all`
-    /// (every configured system must agree, whatever the value at risk).
+    /// Policy: `default` (the standard value-at-risk tiers, trimmed to the systems present) or
+    /// `all` (every configured system must agree, whatever the value at risk).
     #[arg(long, value_enum, default_value_t = PolicyChoice::Default)]
     pub policy: PolicyChoice,
     /// Print nothing but the JSON result.
@@ -68,7 +68,7 @@ struct GenesisFile {
     accounts: Vec<GenesisAccount>,
 }
 
-/// The default policy (DESIGN.md §5), trimmed to what the configured systems can meet.
+/// The default policy (`Policy::default_tiers`), trimmed to what the configured systems can meet.
 pub fn policy_for(systems: &[SystemId]) -> Policy {
     let mut p = Policy::default_tiers();
     let n = systems.len().max(1) as u8;
