@@ -1,5 +1,7 @@
 //! `multiprover`: keys, reference STF, proving, verification, the settlement node, prover
 //! workers and a one-command devnet.
+// The doc comments of the clap arguments are --help text, where `<out>` is a placeholder.
+#![allow(rustdoc::invalid_html_tags)]
 
 mod commands;
 mod error;
@@ -71,6 +73,7 @@ enum Command {
     Bench(commands::bench::BenchArgs),
 }
 
+/// Parses a system name (`halo2`, `plonky2`, `stark`, `tee`) for clap.
 pub fn parse_system(s: &str) -> Result<SystemId, String> {
     s.parse::<SystemId>().map_err(|e| e.to_string())
 }

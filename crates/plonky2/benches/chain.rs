@@ -5,6 +5,8 @@
 //! (performance issue target: ≤ 1.5×).
 //!
 //! `cargo bench -p multiprover-plonky2 --features prover --bench chain`
+// criterion_main! defines a `main` without a doc comment.
+#![allow(missing_docs)]
 
 use std::time::{Duration, Instant};
 

@@ -9,9 +9,9 @@
 //!
 //! plonky2's own deserializers trust their input (they pre-allocate from length fields, shift by
 //! read heights, and `debug_assert!` canonical field elements). Everything here goes through
-//! [`StrictReader`], which caps every length, rejects every non-canonical field element and
+//! `StrictReader`, which caps every length, rejects every non-canonical field element and
 //! every implausible cap height, and only knows the gates this circuit uses. After parsing,
-//! [`validate_common`] checks the common data field by field against what
+//! `validate_common` checks the common data field by field against what
 //! [`plonky2::plonk::circuit_builder::CircuitBuilder::build`] produces for this circuit, so
 //! that the plonky2 verifier never indexes out of bounds on a hostile key.
 
@@ -146,7 +146,7 @@ fn tag_of(g: &dyn Any) -> Option<u32> {
 impl GateSerializer<F, EXT> for CircuitGateSerializer {
     fn read_gate(
         &self,
-        buf: &mut Buffer,
+        buf: &mut Buffer<'_>,
         common: &CommonCircuitData<F, EXT>,
     ) -> IoResult<GateRef<F, EXT>> {
         let tag = buf.read_u32()?;

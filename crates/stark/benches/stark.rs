@@ -2,6 +2,8 @@
 //! width, proof size, conjectured security, and criterion's prove/verify times.
 //!
 //! `cargo bench -p multiprover-stark --features concurrent --bench stark`
+// criterion_main! defines a `main` without a doc comment.
+#![allow(missing_docs)]
 
 use std::time::Instant;
 
