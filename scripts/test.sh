@@ -10,13 +10,14 @@
 #
 # Each part checks its own prerequisites, so that it also runs alone on a fresh clone: wasm
 # computes halo2's params if $MULTIPROVER_HALO2_PARAMS_DIR has none, browser builds pkg/ and
-# the multiprover binary. The wall time of every step is printed at the end, also on failure.
+# the multiprover binary (unless the wasm and rust parts ran before it). The wall time of
+# every step is printed at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 PARTS_ALL=(lint rust halo2 fuzz wasm browser)
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 declare -A chosen=()
 for arg in "$@"; do
   case "$arg" in
@@ -127,19 +128,18 @@ if runs wasm; then
 fi
 
 if runs browser; then
-  # pkg/ with all four verifiers: built by the wasm part, or here.
-  if ! runs wasm && [ ! -f pkg/multiprover_wasm_bg.wasm ]; then
+  # pkg/ with all four verifiers and the multiprover binary with all features (demo-faults
+  # on): built by the wasm and rust parts (cargo test), or here, so that neither is stale.
+  if ! runs wasm; then
     step browser "npm package pkg/ (wasm-pack, release, --target web)"
     bash scripts/build-wasm.sh
   fi
-  # The multiprover binary with all features (demo-faults on): built by the rust part's cargo
-  # test, or here (also brought up to date when the rust part did not run).
   if ! runs rust || [ ! -x "$MULTIPROVER_BIN" ]; then
     step browser "cargo build -p multiprover-cli --all-features (the devnet binary)"
     cargo build -p multiprover-cli --all-features
   fi
   test -x "$MULTIPROVER_BIN"
 
-  step browser "node --test tests/browser/ (Node example, demo page, devnets in Chromium)"
+  step browser "node --test tests/browser/ (Node example, demo page, real devnets)"
   node --test tests/browser/
 fi
