@@ -71,6 +71,13 @@ HALO2_PARAMS="$MULTIPROVER_HALO2_PARAMS_DIR/halo2-params-k17.bin"
 NATIVE_TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 export MULTIPROVER_BIN="${MULTIPROVER_BIN:-$NATIVE_TARGET/debug/multiprover}"
 
+# The rust and halo2 parts each select only some packages; cargo would then resolve their
+# dependencies' features for those packages alone, and halo2's part would rebuild its ~170
+# units with other features. With the workspace's feature unification (nightly cargo) every
+# unit they build is one that `cargo test --workspace --all-features` builds: the two parts
+# together compile no more than that one command, and each alone compiles only what it needs.
+WS_FEATURES=(-Zfeature-unification --config 'resolver.feature-unification="workspace"')
+
 step setup "scripts/setup.sh ${PARTS[*]}"
 bash scripts/setup.sh "${PARTS[@]}"
 
@@ -91,12 +98,12 @@ fi
 
 if runs rust; then
   step rust "cargo test (workspace except halo2, provers on, small profile)"
-  cargo test --workspace --exclude multiprover-halo2 --all-features --no-fail-fast
+  cargo test "${WS_FEATURES[@]}" --workspace --exclude multiprover-halo2 --all-features --no-fail-fast
 fi
 
 if runs halo2; then
   step halo2 "cargo test -p multiprover-halo2 (all features; MockProver runs: minutes)"
-  cargo test -p multiprover-halo2 --all-features --no-fail-fast
+  cargo test "${WS_FEATURES[@]}" -p multiprover-halo2 --all-features --no-fail-fast
 fi
 
 if runs fuzz; then
@@ -136,7 +143,7 @@ if runs browser; then
   fi
   if ! runs rust || [ ! -x "$MULTIPROVER_BIN" ]; then
     step browser "cargo build -p multiprover-cli --all-features (the devnet binary)"
-    cargo build -p multiprover-cli --all-features
+    cargo build "${WS_FEATURES[@]}" -p multiprover-cli --all-features
   fi
   test -x "$MULTIPROVER_BIN"
 
