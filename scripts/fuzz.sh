@@ -2,7 +2,8 @@
 # Run every cargo-fuzz target for a while (default 60 s each; CI uses the default) and print
 # how many inputs each executed. Fails on the first crash; libFuzzer leaves the input in
 # fuzz/artifacts/<target>/ — keep it in fuzz/regressions/<target>/ once fixed (the normal
-# test suite replays that directory and fuzz/corpus/, see crates/verifier/tests/fuzz_regressions.rs).
+# test suite replays that directory and fuzz/corpus/: `fuzz_corpora_and_regressions_replay` in
+# crates/verifier/tests/fixtures.rs).
 #
 #   scripts/fuzz.sh            # 60 s per target
 #   scripts/fuzz.sh 600        # 10 min per target

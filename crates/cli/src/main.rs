@@ -1,5 +1,7 @@
 //! `multiprover`: keys, reference STF, proving, verification, the settlement node, prover
 //! workers and a one-command devnet.
+// The doc comments of the clap arguments are --help text, where `<out>` is a placeholder.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::process::ExitCode;
 

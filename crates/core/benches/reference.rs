@@ -1,6 +1,8 @@
 //! Native cost of the reference implementation: one Poseidon permutation, one tagged hash,
 //! a tree update at depth 20, and applying a full default-profile batch (681 permutations
 //! plus path reads). Run: `cargo bench -p multiprover-core --bench reference`.
+// criterion_main! defines a `main` without a doc comment.
+#![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use multiprover_core::field::Fp;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::field::Fp;
 use crate::poseidon::{permute, WIDTH};
 
-/// Domain tags (DESIGN.md §2).
+/// Domain tags (docs/spec.md, "Permutation and tagged hash").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u64)]
 pub enum Tag {

@@ -1,4 +1,4 @@
-//! Finality policy (DESIGN.md §5): data, not code.
+//! Finality policy (docs/spec.md, "Policy and settlement"): data, not code.
 
 use alloc::format;
 use alloc::vec::Vec;
@@ -68,7 +68,7 @@ impl Decision {
 }
 
 impl Policy {
-    /// DESIGN.md §5's example: below 10^6 two systems with a `zk` one; below 10^9 three with a
+    /// The default tiers: below 10^6 two systems with a `zk` one; below 10^9 three with a
     /// `hash-based` one; above, all four.
     pub fn default_tiers() -> Policy {
         Policy {

@@ -22,7 +22,7 @@ pub struct Statement {
     pub pre_root: Digest,
     /// State root after the batch.
     pub post_root: Digest,
-    /// The batch hash (DESIGN.md §2).
+    /// The batch hash (docs/spec.md, "Transfers and batches").
     pub batch_hash: Digest,
 }
 

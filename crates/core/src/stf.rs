@@ -1,4 +1,5 @@
-//! Transfers, batches and the state-transition function (DESIGN.md §2), with the witness that
+//! Transfers, batches and the state-transition function (docs/spec.md, "Transfers and
+//! batches"), with the witness that
 //! every circuit consumes.
 
 use alloc::collections::BTreeMap;

@@ -21,7 +21,7 @@ pub enum SystemId {
     Tee = 4,
 }
 
-/// Families a policy can require (DESIGN.md §5).
+/// Families a policy can require (docs/spec.md, "Policy and settlement").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Family {

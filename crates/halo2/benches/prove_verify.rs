@@ -4,6 +4,8 @@
 //!
 //! `cargo bench -p multiprover-halo2 --features prover --bench prove_verify`
 //! Profile: D = 20, T = 8 by default; `MULTIPROVER_BENCH_PROFILE=small` for D = 8, T = 2.
+// criterion_main! defines a `main` without a doc comment.
+#![allow(missing_docs)]
 
 use std::time::Instant;
 

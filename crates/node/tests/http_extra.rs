@@ -19,7 +19,8 @@ use multiprover_node::{spawn, Client, Error, NodeConfig, NodeHandle, SharedVerif
 
 const CHAIN_ID: u64 = 7;
 
-/// Accounts 1..=4 hold 10^10 each; all four systems configured; DESIGN.md's default tiers.
+/// Accounts 1..=4 hold 10^10 each; all four systems configured; the default tiers
+/// (`Policy::default_tiers`).
 fn anchor() -> TrustAnchor {
     let profile = Profile::SMALL;
     let genesis: Vec<GenesisAccount> = (1..=4)

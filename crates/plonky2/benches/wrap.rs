@@ -2,7 +2,7 @@
 //! recursion to see how small a proof of the same 12 public inputs gets. Prints sizes and
 //! times; no criterion statistics (each step runs once or a few times).
 //!
-//! `CARGO_TARGET_DIR=/work/main/target/plonky2 cargo bench -p multiprover-plonky2 --features prover --bench wrap`
+//! `cargo bench -p multiprover-plonky2 --features prover --bench wrap`
 
 use std::time::Instant;
 

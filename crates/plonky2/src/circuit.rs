@@ -1,4 +1,4 @@
-//! The circuit of DESIGN.md §2 for one profile `(D, T)`.
+//! The circuit of the statement (docs/spec.md) for one profile `(D, T)`.
 //!
 //! Per slot (sender leaf first, then receiver), with `a` the slot's active bit:
 //! - `from`, `to` split into `D` bits (index range, and the path directions);

@@ -1,7 +1,7 @@
 //! Where proving time goes at D = 20, T = 8: trace building, the crate's own constraint
 //! self-check, and the whole `prove` (which includes both plus winterfell).
 //!
-//! `CARGO_TARGET_DIR=/work/main/target/stark cargo run --release -p multiprover-stark --features concurrent --example breakdown`
+//! `cargo run --release -p multiprover-stark --features concurrent --example breakdown`
 
 use std::time::Instant;
 

@@ -1,5 +1,5 @@
-//! The AIR of one batch transition (DESIGN.md §2). Every constraint is documented next to its
-//! code; the soundness argument is in the crate README.
+//! The AIR of one batch transition (docs/spec.md, "Transfers and batches"). Every constraint
+//! is documented next to its code; the soundness argument is in the crate README.
 //!
 //! Notation in the comments: `cur`/`nxt` are the current and next row, `l`, `r`, `c` the
 //! periodic link/round/copy selectors, `F_*` the flag columns (their values at link rows are
@@ -20,7 +20,7 @@ use crate::layout::*;
 /// Which AIR: the sound one, or the demo variant with one omitted constraint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
-    /// The AIR of DESIGN.md §2.
+    /// The AIR of the statement (docs/spec.md).
     Sound,
     /// **Unsound, for demos only**: omits the receiver-credit constraint
     /// (`B_new.balance = A_old.balance + amount` at `F_MID`), so that an inflated receiver

@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
-#![warn(missing_docs)]
 // Constraint and trace code walks several parallel lane arrays by index; zipped iterators
 // would hide the lane numbers the comments refer to.
 #![allow(clippy::needless_range_loop)]

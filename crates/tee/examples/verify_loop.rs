@@ -1,8 +1,8 @@
 //! Verify one envelope many times and print the mean wall time per call; run it under
 //! `/usr/bin/time` to read the CPU time too (useful on a shared, loaded machine):
 //!
-//! `CARGO_TARGET_DIR=/work/main/target/tee cargo build --release -p multiprover-tee --features prover --example verify_loop`
-//! `/usr/bin/time -f "user %U s, sys %S s, wall %e s" /work/main/target/tee/release/examples/verify_loop 5000`
+//! `cargo build --release -p multiprover-tee --features prover --example verify_loop`
+//! `/usr/bin/time -f "user %U s, sys %S s, wall %e s" target/release/examples/verify_loop 5000`
 
 use std::time::Instant;
 

@@ -1,6 +1,6 @@
 //! The committed fixtures in `testdata/fixtures/tee/` verify, bind the small-profile batch 1,
 //! and (with the `prover` feature) are not stale. Regenerate with
-//! `MULTIPROVER_REGEN_FIXTURES=1 CARGO_TARGET_DIR=/work/main/target/tee cargo test -p multiprover-tee --features prover --test fixtures`.
+//! `MULTIPROVER_REGEN_FIXTURES=1 cargo test -p multiprover-tee --features prover --test fixtures`.
 
 #![cfg(not(target_arch = "wasm32"))]
 

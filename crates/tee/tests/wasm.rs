@@ -1,6 +1,6 @@
 //! The committed fixtures verify inside WebAssembly, and how long that takes (printed).
 //!
-//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CARGO_TARGET_DIR=/work/main/target/tee cargo test -p multiprover-tee --no-default-features --target wasm32-unknown-unknown --test wasm`
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p multiprover-tee --no-default-features --target wasm32-unknown-unknown --test wasm`
 #![cfg(target_arch = "wasm32")]
 
 use multiprover_core::{Envelope, SystemKey, TeeRegistry};
