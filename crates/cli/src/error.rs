@@ -52,12 +52,15 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// A file error at `path`.
     pub fn io(path: &std::path::Path, source: std::io::Error) -> CliError {
         CliError::Io {
             path: path.display().to_string(),
             source,
         }
     }
+
+    /// A JSON error in the file at `path`.
     pub fn json(path: &std::path::Path, source: serde_json::Error) -> CliError {
         CliError::Json {
             path: path.display().to_string(),

@@ -11,15 +11,18 @@ use serde::de::DeserializeOwned;
 
 use crate::error::CliError;
 
+/// Read a whole file.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|e| CliError::io(path, e))
 }
 
+/// Read and parse a JSON file.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, CliError> {
     let bytes = read_bytes(path)?;
     serde_json::from_slice(&bytes).map_err(|e| CliError::json(path, e))
 }
 
+/// Write a file, creating its directory.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
@@ -29,10 +32,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, bytes).map_err(|e| CliError::io(path, e))
 }
 
+/// Read and validate a trust anchor file.
 pub fn read_anchor(path: &Path) -> Result<TrustAnchor, CliError> {
     Ok(TrustAnchor::from_json(&read_bytes(path)?)?)
 }
 
+/// Seconds since the Unix epoch (0 if the clock is before it).
 pub fn now_unix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -120,6 +125,7 @@ pub fn replay(anchor: &TrustAnchor, batches: &[Batch]) -> Result<Replayed, CliEr
     Ok(out)
 }
 
+/// A progress spinner on stderr (hidden when `quiet`).
 pub fn spinner(msg: impl Into<String>, quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
@@ -134,6 +140,7 @@ pub fn spinner(msg: impl Into<String>, quiet: bool) -> ProgressBar {
     pb
 }
 
+/// A progress bar of `len` steps on stderr (hidden when `quiet`).
 pub fn bar(len: u64, msg: impl Into<String>, quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();

@@ -58,7 +58,7 @@ fn tag_of(g: &dyn Any) -> Option<u32> {
 impl GateSerializer<F, EXT> for CircuitGateSerializer {
     fn read_gate(
         &self,
-        buf: &mut Buffer,
+        buf: &mut Buffer<'_>,
         common: &CommonCircuitData<F, EXT>,
     ) -> IoResult<GateRef<F, EXT>> {
         let tag = buf.read_u32()?;
