@@ -31,10 +31,6 @@ pub fn compiled_systems() -> Vec<SystemId> {
     REGISTRY.iter().map(|s| s.id()).collect()
 }
 
-fn registered(id: SystemId) -> Result<&'static dyn DynProofSystem, Error> {
-    system(id).ok_or_else(|| Error::Verify(VerifyError::not_compiled(id)))
-}
-
 /// Verify one parsed envelope against the anchor at time `now_unix` (used by the TEE
 /// registration windows). Checks the chain id and the pinned verifying-key id
 /// ([`Envelope::pinned_key`]) before the system's own verifier runs.
@@ -43,9 +39,24 @@ pub fn verify_envelope(
     envelope: &Envelope,
     now_unix: u64,
 ) -> Result<(), Error> {
+    verify_envelope_in(REGISTRY, anchor, envelope, now_unix)
+}
+
+/// [`verify_envelope`] over another registry than this build's (an embedder's own set of
+/// systems, a test's toy system).
+pub fn verify_envelope_in(
+    registry: &[&dyn DynProofSystem],
+    anchor: &TrustAnchor,
+    envelope: &Envelope,
+    now_unix: u64,
+) -> Result<(), Error> {
     let key = envelope.pinned_key(anchor)?;
     let cx = VerifyContext { anchor, now_unix };
-    registered(envelope.system)?.verify(key, envelope, &cx)?;
+    let system = registry
+        .iter()
+        .find(|s| s.id() == envelope.system)
+        .ok_or_else(|| Error::Verify(VerifyError::not_compiled(envelope.system)))?;
+    system.verify(key, envelope, &cx)?;
     Ok(())
 }
 
