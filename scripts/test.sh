@@ -91,9 +91,8 @@ if runs lint; then
   step lint "cargo doc (all features) with RUSTDOCFLAGS=-D warnings"
   RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 
-  # ---- lint: type-check of the demo page (tsc) goes here --------------------------------
-  # (if it needs node_modules, make scripts/setup.sh install the npm packages for `lint`)
-  # ---- end of the demo type-check ------------------------------------------------------
+  # The demo page's JSDoc types are checked against the generated site/pkg/*.d.ts, so that
+  # check runs in the wasm part, right after the package is built.
 fi
 
 if runs rust; then
@@ -116,8 +115,11 @@ if runs wasm; then
   CARGO_TARGET_DIR="$PWD/target/wasm" cargo build --target wasm32-unknown-unknown --no-default-features \
     -p multiprover-core -p multiprover-verifier --features multiprover-verifier/halo2,multiprover-verifier/plonky2,multiprover-verifier/stark,multiprover-verifier/tee
 
-  step wasm "npm package pkg/ (wasm-pack, release, --target web)"
+  step wasm "npm package site/pkg/ (wasm-pack, release, --target web)"
   bash scripts/build-wasm.sh
+
+  step wasm "tsc --noEmit: the demo's JSDoc types against site/pkg/*.d.ts"
+  npx --no-install tsc -p site/jsconfig.json --noEmit
 
   # halo2's fixture test embeds the params cached in $MULTIPROVER_HALO2_PARAMS_DIR
   # (crates/wasm/build.rs) and loads them through loadHalo2Params (pinned digest); computing
@@ -135,10 +137,10 @@ if runs wasm; then
 fi
 
 if runs browser; then
-  # pkg/ with all four verifiers and the multiprover binary with all features (demo-faults
+  # site/pkg/ with all four verifiers and the multiprover binary with all features (demo-faults
   # on): built by the wasm and rust parts (cargo test), or here, so that neither is stale.
   if ! runs wasm; then
-    step browser "npm package pkg/ (wasm-pack, release, --target web)"
+    step browser "npm package site/pkg/ (wasm-pack, release, --target web)"
     bash scripts/build-wasm.sh
   fi
   if ! runs rust || [ ! -x "$MULTIPROVER_BIN" ]; then

@@ -94,7 +94,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     // The same proof for a changed statement (post root byte) is rejected.
     const changed = envelope.slice();
     changed[4 + 1 + 1 + 32 + 8 + 8 + 32] ^= 1;
-    assert.throws(() => verifyEnvelope(anchorJson, changed), (e) => e.name === "VerificationError");
+    assert.throws(() => verifyEnvelope(anchorJson, changed), (e) => e.name === "VerificationError" && e.kind === "rejected");
 
     // Batched: the valid proof twice shares one batch check; with the changed one added the
     // batch check fails and each is verified alone, so exactly that one is reported.
@@ -103,8 +103,9 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     const batchedMs = performance.now() - t;
     assert.deepEqual(batched.map((r) => r.ok), [true, true, false, false]);
     assert.deepEqual(batched.map((r) => r.system), ["halo2", "halo2", "halo2", null]);
-    assert.match(batched[2].error, /halo2/);
-    assert.equal(typeof batched[3].error, "string");
+    assert.equal(batched[2].error.kind, "rejected");
+    assert.match(batched[2].error.message, /halo2/);
+    assert.equal(batched[3].error.kind, "malformed");
 
     // The same in headless Chromium: a fresh wasm instance on the node's origin fetches the
     // params from the node, loads them and verifies the fixture (and rejects a changed one).
