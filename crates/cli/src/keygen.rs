@@ -159,19 +159,11 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
         }
         system_keys.push(key);
     }
-    let mut tee = TeeRegistry::default();
-    #[cfg(feature = "tee")]
-    if systems.contains(&SystemId::Tee) {
-        let enclave = multiprover_tee::Enclave::new(profile, tee_seed);
-        tee.measurements.push(multiprover_tee::measurement(profile));
-        // Registered for a year; production would check a DCAP quote here.
-        tee.instances.push(enclave.registration(
-            1,
-            now.saturating_sub(3600),
-            now + 365 * 24 * 3600,
-        ));
-    }
-    let _ = now;
+    let tee = if systems.contains(&SystemId::Tee) {
+        tee_registry(profile, tee_seed, now)
+    } else {
+        TeeRegistry::default()
+    };
     let anchor = TrustAnchor {
         version: ANCHOR_VERSION,
         chain_id: c.chain_id,
@@ -195,6 +187,23 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
     };
     anchor.validate()?;
     Ok((anchor, secrets))
+}
+
+/// The registry of the simulated enclave of `seed`: its measurement, and instance 1 registered
+/// for a year from an hour ago (production would check a DCAP quote first).
+#[cfg(feature = "tee")]
+fn tee_registry(profile: Profile, seed: [u8; 32], now: u64) -> TeeRegistry {
+    let enclave = multiprover_tee::Enclave::new(profile, seed);
+    TeeRegistry {
+        measurements: vec![multiprover_tee::measurement(profile)],
+        instances: vec![enclave.registration(1, now.saturating_sub(3600), now + 365 * 24 * 3600)],
+    }
+}
+
+/// Without the TEE compiled in, `--systems` cannot name it, so no registry is needed.
+#[cfg(not(feature = "tee"))]
+fn tee_registry(_profile: Profile, _seed: [u8; 32], _now: u64) -> TeeRegistry {
+    TeeRegistry::default()
 }
 
 /// Write the anchor to `out` and the secrets beside it (mode 0600 on Unix).

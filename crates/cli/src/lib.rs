@@ -3,6 +3,9 @@
 //! anchor ([`keygen`]), random batches ([`batches`]), replaying a chain ([`util::replay`]) and
 //! the prover registry ([`systems`]).
 
+// The doc comments of the clap arguments are --help text, where `<out>` is a placeholder.
+#![allow(rustdoc::invalid_html_tags)]
+
 pub mod batches;
 /// One module per subcommand: its clap arguments (whose doc comments are the `--help` text)
 /// and its `run`.

@@ -550,8 +550,7 @@ pub trait WitnessProver: Sized + Send + Sync + fmt::Debug + 'static {
     /// Build the sound circuit for `profile` (key generation: can be slow).
     fn build_sound(profile: Profile) -> Result<Self, Self::Error>;
     /// Build the deliberately unsound demo circuit, if this build has one (`demo-faults`).
-    fn build_faulty(profile: Profile) -> Option<Result<Self, Self::Error>> {
-        let _unused = profile;
+    fn build_faulty(_profile: Profile) -> Option<Result<Self, Self::Error>> {
         None
     }
     /// The key a trust anchor pins.

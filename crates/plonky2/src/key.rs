@@ -46,14 +46,8 @@ const MAX_DEGREE_BITS: usize = 24;
 /// common_len.
 const HEADER: usize = 4 + 1 + 1 + 1 + 4 + 1 + 4;
 
-/// Which circuit a key is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Variant {
-    /// The sound circuit.
-    Sound = 0,
-    /// The deliberately unsound demo circuit (`demo-faults`).
-    Faulty = 1,
-}
+/// Which circuit a key is for (the shared sound / demo-faulty variant).
+pub use multiprover_core::Variant;
 
 /// What the key material's header says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,11 +94,8 @@ pub fn key_info(key_material: &[u8]) -> Result<KeyInfo, Error> {
     if take(&mut b, 1)? != [KEY_VERSION] {
         return Err(Error::MalformedKey("unsupported version"));
     }
-    let variant = match take(&mut b, 1)? {
-        [0] => Variant::Sound,
-        [1] => Variant::Faulty,
-        _ => return Err(Error::MalformedKey("unknown variant")),
-    };
+    let variant =
+        Variant::from_byte(take(&mut b, 1)?[0]).ok_or(Error::MalformedKey("unknown variant"))?;
     let depth = take(&mut b, 1)?[0];
     let capacity = u32_le(take(&mut b, 4)?)?;
     let degree_bits = take(&mut b, 1)?[0];
@@ -140,7 +131,7 @@ pub(crate) fn encode_key(
     let mut out = Vec::with_capacity(HEADER + common.len() + vo.len());
     out.extend_from_slice(&KEY_MAGIC);
     out.push(KEY_VERSION);
-    out.push(info.variant as u8);
+    out.push(info.variant.to_byte());
     out.push(info.depth);
     out.extend_from_slice(&info.capacity.to_le_bytes());
     out.push(info.degree_bits);

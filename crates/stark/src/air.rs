@@ -17,16 +17,10 @@ use multiprover_core::poseidon::WIDTH;
 
 use crate::layout::*;
 
-/// Which AIR: the sound one, or the demo variant with one omitted constraint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Variant {
-    /// The AIR of the statement (docs/spec.md).
-    Sound,
-    /// **Unsound, for demos only**: omits the receiver-credit constraint
-    /// (`B_new.balance = A_old.balance + amount` at `F_MID`), so that an inflated receiver
-    /// balance can be proven.
-    Faulty,
-}
+/// Which AIR: the sound one, or (**unsound, for demos only**) the variant that omits the
+/// receiver-credit constraint (`B_new.balance = A_old.balance + amount` at `F_MID`), so that an
+/// inflated receiver balance can be proven.
+pub use multiprover_core::Variant;
 
 /// Public inputs of the AIR: the 12 statement elements plus the profile and the variant
 /// (all absorbed into the Fiat-Shamir transcript).
@@ -51,10 +45,7 @@ impl ToElements<BaseElement> for PublicInputs {
             .collect();
         out.push(BaseElement::new(self.depth as u64));
         out.push(BaseElement::new(self.capacity as u64));
-        out.push(BaseElement::new(match self.variant {
-            Variant::Sound => 0,
-            Variant::Faulty => 1,
-        }));
+        out.push(BaseElement::new(u64::from(self.variant.to_byte())));
         out
     }
 }

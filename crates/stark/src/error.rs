@@ -36,7 +36,8 @@ pub enum Error {
     Unsatisfied(String),
     /// winterfell failed to produce a proof.
     #[error("proving failed: {0}")]
-    Prove(String),
+    #[cfg(feature = "prover")]
+    Prove(#[source] prover::ProverError),
 }
 
 impl Classify for Error {
@@ -47,6 +48,7 @@ impl Classify for Error {
             Self::ProofParse(_) | Self::TraceShape(_) => ErrorKind::Malformed,
             Self::WeakOptions(_) | Self::Rejected(_) => ErrorKind::Rejected,
             Self::Core(_) | Self::BadWitness(_) | Self::Unsatisfied(_) => ErrorKind::Unprovable,
+            #[cfg(feature = "prover")]
             Self::Prove(_) => ErrorKind::Internal,
         }
     }

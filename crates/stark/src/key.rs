@@ -43,10 +43,7 @@ impl KeyParams {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(KEY_BYTES);
         out.push(AIR_VERSION);
-        out.push(match self.variant {
-            Variant::Sound => 0,
-            Variant::Faulty => 1,
-        });
+        out.push(self.variant.to_byte());
         out.push(self.profile.depth);
         out.extend_from_slice(&self.profile.capacity.to_le_bytes());
         out.extend_from_slice(&self.min_security_bits.to_le_bytes());
@@ -60,11 +57,7 @@ impl KeyParams {
         if b[0] != AIR_VERSION {
             return Err(Error::BadKey("unknown AIR version"));
         }
-        let variant = match b[1] {
-            0 => Variant::Sound,
-            1 => Variant::Faulty,
-            _ => return Err(Error::BadKey("unknown variant")),
-        };
+        let variant = Variant::from_byte(b[1]).ok_or(Error::BadKey("unknown variant"))?;
         let profile = Profile {
             depth: b[2],
             capacity: u32::from_le_bytes([b[3], b[4], b[5], b[6]]),

@@ -1,4 +1,4 @@
-//! GF(p^5) = GF(p)[z]/(z^5 - 3) over the Goldilocks field, as EcGFp5 defines it.
+//! GF(p^5) = GF(p)\[z\]/(z^5 - 3) over the Goldilocks field, as EcGFp5 defines it.
 //!
 //! An element is five Goldilocks coefficients `x0 + x1 z + x2 z^2 + x3 z^3 + x4 z^4`, always
 //! canonical (each coefficient below p). Inversion, the Legendre symbol and square roots use

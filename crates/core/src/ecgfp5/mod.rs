@@ -2,7 +2,7 @@
 //! built on a double-odd elliptic curve over GF(p^5), p = Goldilocks, with canonical
 //! one-field-element encodings. Used by [`crate::schnorr`].
 //!
-//! - [`GFp5`]: GF(p)[z]/(z^5 - 3).
+//! - [`GFp5`]: GF(p)\[z\]/(z^5 - 3).
 //! - [`Point`]: the group, its law, encoding/decoding, fixed- and variable-base
 //!   multiplication.
 //! - [`Scalar`]: integers modulo the group order `n`.

@@ -8,7 +8,6 @@
 //! * `faults` (`demo-faults`): the inflated credit a faulty witness gives;
 //! * this module: [`Prover`], and the winterfell prover it drives.
 
-use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
@@ -168,9 +167,7 @@ impl Prover {
             pub_inputs,
             _h: PhantomData,
         };
-        let proof = inner
-            .prove(trace)
-            .map_err(|e| Error::Prove(e.to_string()))?;
+        let proof = inner.prove(trace).map_err(Error::Prove)?;
         Ok((proof.to_bytes(), pi))
     }
 }
