@@ -47,15 +47,13 @@ fn http_error(e: ureq::Error) -> Error {
                 .unwrap_or(body);
             Error::Http { status, message }
         }
-        other => Error::Transport(other.to_string()),
+        other => Error::Transport(Box::new(other)),
     }
 }
 
 fn parse<T: DeserializeOwned>(r: ureq::Response) -> Result<T, Error> {
-    let s = r
-        .into_string()
-        .map_err(|e| Error::Transport(e.to_string()))?;
-    serde_json::from_str(&s).map_err(|e| Error::Transport(format!("bad JSON from node: {e}")))
+    let s = r.into_string()?;
+    serde_json::from_str(&s).map_err(Error::BadAnswer)
 }
 
 impl Client {
@@ -126,10 +124,8 @@ impl Client {
             .get(&self.url(&format!("/api/batches/{n}")))
             .call()
             .map_err(http_error)?;
-        let s = r
-            .into_string()
-            .map_err(|e| Error::Transport(e.to_string()))?;
-        BatchRecord::from_json(s.as_bytes()).map_err(|e| Error::Transport(e.to_string()))
+        let s = r.into_string()?;
+        BatchRecord::from_json(s.as_bytes()).map_err(Error::BadRecord)
     }
 
     /// `GET /api/anchor`.
@@ -139,9 +135,7 @@ impl Client {
             .get(&self.url("/api/anchor"))
             .call()
             .map_err(http_error)?;
-        let s = r
-            .into_string()
-            .map_err(|e| Error::Transport(e.to_string()))?;
+        let s = r.into_string()?;
         Ok(TrustAnchor::from_json(s.as_bytes())?)
     }
 

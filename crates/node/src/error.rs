@@ -1,6 +1,6 @@
 //! The error enum of `multiprover-node`.
 
-use multiprover_core::CoreError;
+use multiprover_core::{CoreError, B256};
 
 /// Everything the node and its client can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -15,13 +15,19 @@ pub enum Error {
     #[error("the database belongs to anchor {found}, not to this anchor {expected}")]
     AnchorMismatch {
         /// This anchor's hash.
-        expected: String,
+        expected: B256,
         /// The hash stored in the database.
-        found: String,
+        found: B256,
     },
-    /// The stored data does not decode (a corrupted database).
-    #[error("corrupted store: {0}")]
-    Corrupt(String),
+    /// The stored data does not decode or does not replay (a corrupted database).
+    #[error("corrupted store: {what}")]
+    Corrupt {
+        /// What is corrupt.
+        what: String,
+        /// Why it does not decode or replay, when a lower layer said.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// Binding or serving failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
@@ -33,7 +39,34 @@ pub enum Error {
         /// The node's reason.
         message: String,
     },
-    /// The node could not be reached or answered garbage (client side).
+    /// The node could not be reached (client side).
     #[error("transport: {0}")]
-    Transport(String),
+    Transport(#[source] Box<ureq::Error>),
+    /// The node answered something that is not the JSON of the route (client side).
+    #[error("bad answer from the node: {0}")]
+    BadAnswer(#[source] serde_json::Error),
+    /// The node served a batch record that does not parse (client side).
+    #[error("bad batch record from the node: {0}")]
+    BadRecord(#[source] multiprover_verifier::Error),
+}
+
+impl Error {
+    /// The store is corrupt at `what`.
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        Self::Corrupt {
+            what: what.into(),
+            source: None,
+        }
+    }
+
+    /// The store is corrupt at `what`, as `source` says.
+    pub fn corrupt_because(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Corrupt {
+            what: what.into(),
+            source: Some(Box::new(source)),
+        }
+    }
 }

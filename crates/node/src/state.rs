@@ -101,13 +101,13 @@ impl NodeState {
         let mut settlement = Settlement::new(anchor.clone())?;
         for (batch, claimed) in store.batches()? {
             apply_batch(&mut state, &batch, anchor.profile).map_err(|e| {
-                Error::Corrupt(format!(
-                    "stored batch {} does not apply: {e}",
-                    batch.batch_number
-                ))
+                Error::corrupt_because(
+                    format!("stored batch {} does not apply", batch.batch_number),
+                    e,
+                )
             })?;
             if state.root() != claimed {
-                return Err(Error::Corrupt(format!(
+                return Err(Error::corrupt(format!(
                     "stored batch {} claims a post root the STF does not give",
                     batch.batch_number
                 )));
@@ -119,9 +119,10 @@ impl NodeState {
             let idx = e
                 .batch_number
                 .checked_sub(1)
-                .ok_or_else(|| Error::Corrupt("batch 0".into()))? as usize;
+                .ok_or_else(|| Error::corrupt("an envelope for batch 0"))?
+                as usize;
             if idx >= settlement.batches().len() {
-                return Err(Error::Corrupt(format!(
+                return Err(Error::corrupt(format!(
                     "envelope for unknown batch {}",
                     e.batch_number
                 )));
@@ -129,9 +130,9 @@ impl NodeState {
             settlement.record_verified(idx, e.system, e.post_root);
         }
         for (n, root, sig) in store.resolutions()? {
-            settlement
-                .resolve(n, root, &sig)
-                .map_err(|e| Error::Corrupt(format!("stored resolution of batch {n}: {e}")))?;
+            settlement.resolve(n, root, &sig).map_err(|e| {
+                Error::corrupt_because(format!("stored resolution of batch {n}"), e)
+            })?;
         }
         Ok(NodeState {
             settlement,

@@ -91,8 +91,12 @@ impl Store {
         match found {
             Some(f) if f != anchor_hash => {
                 return Err(Error::AnchorMismatch {
-                    expected: anchor_hash.to_string(),
-                    found: f,
+                    expected: anchor_hash
+                        .parse()
+                        .map_err(|e| Error::corrupt_because("this anchor's hash", e))?,
+                    found: f
+                        .parse()
+                        .map_err(|e| Error::corrupt_because("the stored anchor hash", e))?,
                 })
             }
             Some(_) => {}
@@ -121,10 +125,10 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (n, b, root) = row?;
-            let batch: Batch =
-                serde_json::from_str(&b).map_err(|e| Error::Corrupt(format!("batch {n}: {e}")))?;
+            let batch: Batch = serde_json::from_str(&b)
+                .map_err(|e| Error::corrupt_because(format!("batch {n}"), e))?;
             let root: Digest = serde_json::from_str(&root)
-                .map_err(|e| Error::Corrupt(format!("batch {n} root: {e}")))?;
+                .map_err(|e| Error::corrupt_because(format!("batch {n} root"), e))?;
             out.push((batch, root));
         }
         Ok(out)
@@ -150,9 +154,10 @@ impl Store {
                 batch_number: n as u64,
                 system: s
                     .parse()
-                    .map_err(|_| Error::Corrupt(format!("system {s}")))?,
-                post_root: serde_json::from_str(&root)
-                    .map_err(|e| Error::Corrupt(e.to_string()))?,
+                    .map_err(|e| Error::corrupt_because(format!("system {s}"), e))?,
+                post_root: serde_json::from_str(&root).map_err(|e| {
+                    Error::corrupt_because(format!("post root of an envelope of batch {n}"), e)
+                })?,
                 bytes,
             });
         }
@@ -253,7 +258,7 @@ impl Store {
         for row in rows {
             let (n, root, sig) = row?;
             let root: Digest = serde_json::from_str(&root)
-                .map_err(|e| Error::Corrupt(format!("resolution of batch {n}: {e}")))?;
+                .map_err(|e| Error::corrupt_because(format!("resolution of batch {n}"), e))?;
             out.push((n as u64, root, sig));
         }
         Ok(out)

@@ -487,7 +487,7 @@ fn a_tampered_store_is_refused_at_startup() {
     drop(conn);
     assert!(matches!(
         spawn(config(&db, 120), mock()),
-        Err(Error::Corrupt(_))
+        Err(Error::Corrupt { .. })
     ));
 }
 
