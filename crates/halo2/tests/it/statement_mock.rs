@@ -6,9 +6,7 @@
 //! in the test profile, so each rule is its own test and the harness spreads them over the
 //! cores.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use multiprover_core::{apply_batch, Batch, BatchWitness, SparseMerkleTree, Transfer};
 use multiprover_halo2::prover::mock_check;
 

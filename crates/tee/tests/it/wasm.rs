@@ -1,13 +1,12 @@
 //! The committed fixtures verify inside WebAssembly, and how long that takes (printed).
 //!
-//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CARGO_TARGET_DIR=/work/main/target/tee cargo test -p multiprover-tee --no-default-features --target wasm32-unknown-unknown --test wasm`
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p multiprover-tee --no-default-features --target wasm32-unknown-unknown --test it`
 #![cfg(target_arch = "wasm32")]
 
 use multiprover_core::{Envelope, SystemKey, TeeRegistry};
 use multiprover_tee::{verify, Error};
+use multiprover_testkit::NOW;
 use wasm_bindgen_test::wasm_bindgen_test;
-
-const NOW: u64 = 1_800_000_000;
 
 fn fixtures() -> (TeeRegistry, SystemKey, Envelope) {
     let registry = serde_json::from_slice(include_bytes!(

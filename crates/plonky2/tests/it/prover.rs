@@ -2,11 +2,9 @@
 //! by the circuit, and tampered proofs are rejected without panicking.
 #![cfg(feature = "prover")]
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 use multiprover_core::field::P;
 use multiprover_core::stf::{apply_batch, Batch};
 use multiprover_core::{Envelope, Profile, SystemId, Transfer};

@@ -1,17 +1,16 @@
 //! Real keygen, proofs and verification for the small profile: the test matrix shared with
 //! the other systems.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 use multiprover_core::{apply_batch, Batch, Envelope, SystemId};
 use multiprover_halo2::{verify, verify_many, Error, Prover};
 
 fn prover() -> &'static Prover {
     static P: OnceLock<Prover> = OnceLock::new();
     P.get_or_init(|| {
+        multiprover_testkit::share_halo2_params();
         let t = std::time::Instant::now();
         let p = Prover::setup(PROFILE).expect("setup");
         eprintln!("setup: {:?}", t.elapsed());

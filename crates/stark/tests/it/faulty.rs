@@ -2,9 +2,7 @@
 //! root that `apply_batch_inflated` computes; the sound AIR does not, and the two keys differ.
 #![cfg(feature = "demo-faults")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use multiprover_core::stf::apply_batch_inflated;
 use multiprover_core::Profile;
 use multiprover_stark::{verify, Error, Prover};

@@ -2,9 +2,7 @@
 //! truncations, flipped bits, garbage and overwritten ranges give errors, never panics. Needs
 //! no prover, so it also runs in the default (verifier-only) build.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use multiprover_core::{Digest, Fp};
 use multiprover_stark::verify;
 use proptest::prelude::*;

@@ -3,15 +3,14 @@
 
 use multiprover_core::alloy_primitives::{Bytes, Signature, B256, U256};
 use multiprover_core::{
-    genesis_tree, Batch, Digest, Envelope, GenesisAccount, Profile, SparseMerkleTree, SystemId,
-    TeeRegistry, Transfer,
+    Batch, Digest, Envelope, Profile, SparseMerkleTree, SystemId, TeeRegistry, Transfer,
 };
 use multiprover_tee::{is_high_s, measurement, verify, Enclave, Error, TeeProof, PROOF_BYTES};
+use multiprover_testkit::{Scenario, NOW};
 use proptest::prelude::*;
 
 const FROM: u64 = 1_700_000_000;
 const UNTIL: u64 = 1_900_000_000;
-const NOW: u64 = 1_800_000_000;
 const ID: u32 = 3;
 
 struct Setup {
@@ -28,31 +27,9 @@ fn setup() -> Setup {
         measurements: vec![enclave.measurement()],
         instances: vec![enclave.registration(ID, FROM, UNTIL)],
     };
-    let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
-        .collect();
-    let tree = genesis_tree(profile.depth, &genesis).unwrap();
-    let batch = Batch {
-        chain_id: 7,
-        batch_number: 1,
-        transfers: vec![
-            Transfer {
-                from: 1,
-                to: 2,
-                amount: 100,
-                nonce: 0,
-            },
-            Transfer {
-                from: 3,
-                to: 4,
-                amount: 5,
-                nonce: 0,
-            },
-        ],
-    };
+    let scenario = Scenario::small();
+    let tree = scenario.genesis_tree();
+    let batch = scenario.batch(1).clone();
     Setup {
         enclave,
         registry,

@@ -5,12 +5,14 @@
 use multiprover_core::field::P;
 use multiprover_core::stf::BALANCE_BOUND;
 use multiprover_core::{
-    apply_batch, genesis_tree, Account, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness,
+    genesis_tree, Account, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness,
     SparseMerkleTree, Statement, Transfer,
 };
 
+use multiprover_testkit::Scenario;
+pub use multiprover_testkit::{transfer as tx, CHAIN_ID};
+
 pub const PROFILE: Profile = Profile::SMALL;
-pub const CHAIN_ID: u64 = 7;
 
 /// A smaller profile for the many MockProver runs of the rule tests (the rules do not depend
 /// on the depth; MockProver time grows with the rows used).
@@ -32,35 +34,16 @@ pub fn genesis_in(profile: Profile, balances: &[(u32, u64)]) -> SparseMerkleTree
 }
 
 pub fn fixture_genesis() -> SparseMerkleTree {
-    genesis(&[
-        (1, 1_000_000),
-        (2, 1_000_000),
-        (3, 1_000_000),
-        (4, 1_000_000),
-    ])
-}
-
-pub fn tx(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
-    }
+    Scenario::small().genesis_tree()
 }
 
 pub fn fixture_batch() -> Batch {
-    Batch {
-        chain_id: CHAIN_ID,
-        batch_number: 1,
-        transfers: vec![tx(1, 2, 100, 0), tx(3, 4, 5, 0)],
-    }
+    Scenario::small().batch(1).clone()
 }
 
 /// The honest witness of the fixture batch.
 pub fn fixture_witness() -> BatchWitness {
-    let mut tree = fixture_genesis();
-    apply_batch(&mut tree, &fixture_batch(), PROFILE).expect("valid batch")
+    Scenario::small().witness(1)
 }
 
 /// What a prover that ignores the rules would feed a circuit: every transfer applied with

@@ -1,19 +1,15 @@
 //! The committed fixtures in `testdata/fixtures/tee/` verify, bind the small-profile batch 1,
 //! and (with the `prover` feature) are not stale. Regenerate with
-//! `MULTIPROVER_REGEN_FIXTURES=1 CARGO_TARGET_DIR=/work/main/target/tee cargo test -p multiprover-tee --features prover --test fixtures`.
+//! `MULTIPROVER_REGEN_FIXTURES=1 cargo test -p multiprover-tee --features prover --test it fixtures`
+//! (or `scripts/regen.sh`).
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-
-use multiprover_core::{
-    apply_batch, genesis_tree, Batch, Envelope, GenesisAccount, Profile, SystemKey, TeeRegistry,
-    Transfer,
-};
+use multiprover_core::{Envelope, Profile, SystemId, SystemKey, TeeRegistry};
 use multiprover_tee::{measurement, verify, Error};
+use multiprover_testkit::fixture;
+use multiprover_testkit::{Scenario, NOW};
 
-/// An explicit time inside the fixture window (2027-01-15).
-const NOW: u64 = 1_800_000_000;
 /// Fixture window: 2023-11-14 .. 2100-01-01.
 #[cfg(feature = "prover")]
 const VALID_FROM: u64 = 1_700_000_000;
@@ -25,41 +21,6 @@ const INSTANCE_ID: u32 = 1;
 #[cfg(feature = "prover")]
 const SEED: [u8; 32] = *b"multiprover tee fixture seed v1!";
 
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/tee")
-}
-
-fn genesis() -> multiprover_core::SparseMerkleTree {
-    let accounts: Vec<GenesisAccount> = (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
-        .collect();
-    genesis_tree(Profile::SMALL.depth, &accounts).unwrap()
-}
-
-fn batch1() -> Batch {
-    Batch {
-        chain_id: 7,
-        batch_number: 1,
-        transfers: vec![
-            Transfer {
-                from: 1,
-                to: 2,
-                amount: 100,
-                nonce: 0,
-            },
-            Transfer {
-                from: 3,
-                to: 4,
-                amount: 5,
-                nonce: 0,
-            },
-        ],
-    }
-}
-
 #[cfg(feature = "prover")]
 fn generate() -> (TeeRegistry, SystemKey, Vec<u8>) {
     let enclave = multiprover_tee::Enclave::new(Profile::SMALL, SEED);
@@ -67,31 +28,23 @@ fn generate() -> (TeeRegistry, SystemKey, Vec<u8>) {
         measurements: vec![enclave.measurement()],
         instances: vec![enclave.registration(INSTANCE_ID, VALID_FROM, VALID_UNTIL)],
     };
-    let env = enclave.attest(INSTANCE_ID, &genesis(), &batch1()).unwrap();
+    let scenario = Scenario::small();
+    let env = enclave
+        .attest(INSTANCE_ID, &scenario.genesis_tree(), scenario.batch(1))
+        .unwrap();
     (registry, enclave.system_key(), env.to_bytes())
 }
 
 fn load() -> (TeeRegistry, SystemKey, Vec<u8>) {
     #[cfg(feature = "prover")]
-    if std::env::var_os("MULTIPROVER_REGEN_FIXTURES").is_some() {
+    if multiprover_testkit::regen::enabled(multiprover_testkit::regen::Regen::Fixtures) {
         let (registry, key, env) = generate();
-        std::fs::create_dir_all(dir()).unwrap();
-        std::fs::write(
-            dir().join("registry.json"),
-            serde_json::to_string_pretty(&registry).unwrap() + "\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir().join("key.json"),
-            serde_json::to_string_pretty(&key).unwrap() + "\n",
-        )
-        .unwrap();
-        std::fs::write(dir().join("envelope.bin"), env).unwrap();
+        fixture::write_json(SystemId::Tee, "registry.json", &registry);
+        fixture::write_key_and_envelope(SystemId::Tee, &key, &env);
     }
-    let registry =
-        serde_json::from_slice(&std::fs::read(dir().join("registry.json")).unwrap()).unwrap();
-    let key = serde_json::from_slice(&std::fs::read(dir().join("key.json")).unwrap()).unwrap();
-    let env = std::fs::read(dir().join("envelope.bin")).unwrap();
+    let registry = fixture::tee_registry();
+    let key = fixture::key(SystemId::Tee);
+    let env = fixture::envelope_bytes(SystemId::Tee);
     (registry, key, env)
 }
 
@@ -102,9 +55,7 @@ fn fixtures_verify_and_bind_batch_1() {
     verify(&registry, &key, &env, NOW).unwrap();
     assert_eq!(key.vk_id, measurement(Profile::SMALL));
     // The statement is the reference STF's for batch 1 on the small genesis.
-    let mut t = genesis();
-    let w = apply_batch(&mut t, &batch1(), Profile::SMALL).unwrap();
-    assert_eq!(env.statement, w.statement);
+    assert_eq!(env.statement, Scenario::small().witness(1).statement);
     // The window is wide (until 2100) but finite.
     assert!(matches!(
         verify(&registry, &key, &env, u64::MAX),

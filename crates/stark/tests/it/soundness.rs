@@ -7,11 +7,9 @@
 
 #![cfg(feature = "prover")]
 
-mod common;
-
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use common::*;
+use crate::common::*;
 use multiprover_core::field::P;
 use multiprover_core::{genesis_tree, Account, GenesisAccount, Profile, SparseMerkleTree};
 use multiprover_stark::prover::{build_trace, check_trace, statement_of};

@@ -4,45 +4,25 @@
 
 use multiprover_core::field::Fp;
 use multiprover_core::hash::{hash_tagged, Tag};
-use multiprover_core::stf::{apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount};
+use multiprover_core::stf::{Batch, BatchWitness};
 use multiprover_core::{
     Account, Digest, Profile, SlotWitness, SparseMerkleTree, Statement, Transfer,
 };
 
-pub const CHAIN_ID: u64 = 7;
+use multiprover_testkit::Scenario;
+pub use multiprover_testkit::{transfer as t, CHAIN_ID};
 
 pub fn genesis() -> SparseMerkleTree {
-    let accounts: Vec<GenesisAccount> = (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
-        .collect();
-    genesis_tree(Profile::SMALL.depth, &accounts).unwrap()
-}
-
-pub fn t(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
-    }
+    Scenario::small().genesis_tree()
 }
 
 pub fn batch1() -> Batch {
-    Batch {
-        chain_id: CHAIN_ID,
-        batch_number: 1,
-        transfers: vec![t(1, 2, 100, 0), t(3, 4, 5, 0)],
-    }
+    Scenario::small().batch(1).clone()
 }
 
 /// The fixture batch 1 applied to genesis by the reference STF.
 pub fn honest_witness() -> (SparseMerkleTree, BatchWitness) {
-    let mut tree = genesis();
-    let w = apply_batch(&mut tree, &batch1(), Profile::SMALL).unwrap();
-    (tree, w)
+    Scenario::small().state_and_witness(1)
 }
 
 /// Apply `slots` (one transfer per slot, `active` flag each) to `tree` without checking any

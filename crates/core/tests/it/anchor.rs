@@ -1,8 +1,6 @@
 //! Trust anchor JSON: round trip, canonical hash, strict parsing.
 
-mod common;
-
-use common::anchor;
+use crate::common::anchor;
 use multiprover_core::{CoreError, Policy, SystemId, Tier, TrustAnchor};
 
 #[test]

@@ -1,36 +1,27 @@
 //! The committed fixtures (small profile, chain 7, batch 1) verify; the verifier never panics
 //! on mutations of them. `MULTIPROVER_REGEN_FIXTURES=1 cargo test -p multiprover-plonky2
-//! --features prover --test fixtures` regenerates them.
+//! --features prover --test it fixtures` (or `scripts/regen.sh`) regenerates them.
 
-mod common;
-
-use std::path::PathBuf;
-
-use common::*;
-use multiprover_core::{Envelope, SystemKey};
+use crate::common::*;
+use multiprover_core::{Envelope, SystemId, SystemKey};
 use multiprover_plonky2::{verify, Error, PreparedKey};
+use multiprover_testkit::fixture;
 use proptest::prelude::*;
-
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/plonky2")
-}
 
 #[cfg(feature = "prover")]
 fn regenerate_if_asked() {
     use std::sync::Once;
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        if std::env::var("MULTIPROVER_REGEN_FIXTURES").as_deref() != Ok("1") {
+        use multiprover_testkit::regen::{self, Regen};
+        if !regen::enabled(Regen::Fixtures) {
             return;
         }
         let prover = multiprover_plonky2::Prover::setup(multiprover_core::Profile::SMALL).unwrap();
         let env = prover.prove(&honest_witness().1).unwrap();
-        std::fs::create_dir_all(dir()).unwrap();
-        let key = serde_json::to_string_pretty(&prover.system_key()).unwrap();
-        std::fs::write(dir().join("key.json"), key + "\n").unwrap();
-        std::fs::write(dir().join("envelope.bin"), env.to_bytes()).unwrap();
-        let batch = serde_json::to_string_pretty(&batch1()).unwrap();
-        std::fs::write(dir().join("batch.json"), batch + "\n").unwrap();
+        let system = SystemId::Plonky2;
+        fixture::write_key_and_envelope(system, &prover.system_key(), &env.to_bytes());
+        fixture::write_json(system, "batch.json", &batch1());
     });
 }
 
@@ -39,10 +30,10 @@ fn regenerate_if_asked() {}
 
 fn load() -> (SystemKey, Envelope) {
     regenerate_if_asked();
-    let key: SystemKey =
-        serde_json::from_slice(&std::fs::read(dir().join("key.json")).unwrap()).unwrap();
-    let env = Envelope::from_bytes(&std::fs::read(dir().join("envelope.bin")).unwrap()).unwrap();
-    (key, env)
+    (
+        fixture::key(SystemId::Plonky2),
+        fixture::envelope(SystemId::Plonky2),
+    )
 }
 
 #[test]
@@ -52,7 +43,7 @@ fn fixtures_verify() {
     // The fixture proves exactly the reference STF's statement for batch 1.
     assert_eq!(env.statement, honest_witness().1.statement);
     let batch: multiprover_core::Batch =
-        serde_json::from_slice(&std::fs::read(dir().join("batch.json")).unwrap()).unwrap();
+        serde_json::from_slice(&fixture::read(SystemId::Plonky2, "batch.json")).unwrap();
     assert_eq!(batch, batch1());
     let info = PreparedKey::new(&key).unwrap().info();
     assert_eq!((info.depth, info.capacity), (8, 2));
@@ -67,7 +58,7 @@ fn fixtures_are_current() {
     assert_eq!(
         prover.system_key(),
         key,
-        "stale fixtures: run MULTIPROVER_REGEN_FIXTURES=1 cargo test -p multiprover-plonky2 --features prover --test fixtures"
+        "stale fixtures: run MULTIPROVER_REGEN_FIXTURES=1 cargo test -p multiprover-plonky2 --features prover --test it fixtures (or scripts/regen.sh)"
     );
 }
 

@@ -1,14 +1,14 @@
 //! Golden vectors of the statement (testdata/golden/core.json). They pin the byte-exact
 //! statement for every other implementation. Regenerate with
-//! `MULTIPROVER_REGEN_GOLDEN=1 cargo test -p multiprover-core --test golden` — and only when
-//! the spec changes on purpose.
+//! `MULTIPROVER_REGEN_GOLDEN=1 cargo test -p multiprover-core --test it golden` (or
+//! `scripts/regen.sh`) — and only when the spec changes on purpose.
 
 use multiprover_core::field::{Fp, P};
 use multiprover_core::hash::{hash_tagged, Tag};
 use multiprover_core::poseidon::permute;
-use multiprover_core::{
-    apply_batch, genesis_tree, Batch, GenesisAccount, Profile, SparseMerkleTree, Transfer,
-};
+use multiprover_core::{Profile, SparseMerkleTree};
+use multiprover_testkit::regen::{self, Regen};
+use multiprover_testkit::{workspace_root, Scenario};
 use serde_json::{json, Value};
 
 fn compute() -> Value {
@@ -35,32 +35,9 @@ fn compute() -> Value {
         .collect();
     let mut batches = Vec::new();
     for profile in [Profile::SMALL, Profile::DEFAULT] {
-        let genesis: Vec<GenesisAccount> = (1..=4)
-            .map(|i| GenesisAccount {
-                index: i,
-                balance: 1_000_000,
-            })
-            .collect();
-        let mut state = genesis_tree(profile.depth, &genesis).unwrap();
-        let batch = Batch {
-            chain_id: 7,
-            batch_number: 1,
-            transfers: vec![
-                Transfer {
-                    from: 1,
-                    to: 2,
-                    amount: 100,
-                    nonce: 0,
-                },
-                Transfer {
-                    from: 3,
-                    to: 4,
-                    amount: 5,
-                    nonce: 0,
-                },
-            ],
-        };
-        let w = apply_batch(&mut state, &batch, profile).unwrap();
+        let scenario = Scenario::in_profile(profile);
+        let (genesis, batch) = (&scenario.genesis, scenario.batch(1));
+        let w = scenario.witness(1);
         batches.push(json!({
             "profile": profile,
             "genesis": genesis,
@@ -81,17 +58,14 @@ fn compute() -> Value {
 
 #[test]
 fn golden_vectors_are_current() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/golden/core.json"
-    );
+    let path = workspace_root().join("testdata/golden/core.json");
     let now = compute();
-    if std::env::var_os("MULTIPROVER_REGEN_GOLDEN").is_some() {
-        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
-        std::fs::write(path, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
+    if regen::enabled(Regen::Golden) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
     }
     let committed: Value = serde_json::from_str(
-        &std::fs::read_to_string(path).expect("golden file missing; regenerate it"),
+        &std::fs::read_to_string(&path).expect("golden file missing; regenerate it"),
     )
     .unwrap();
     assert_eq!(

@@ -3,9 +3,7 @@
 //! Proof verification is injected; here a mock system "proves" a statement by carrying the
 //! keccak of its bytes, which binds the proof to the statement the way a real proof does.
 
-mod common;
-
-use common::{anchor, council_key, sign};
+use crate::common::{anchor, council_key, sign};
 use multiprover_core::settlement::{resolution_digest, BatchStatus, ProofVerifier, Settlement};
 use multiprover_core::{
     apply_batch, genesis_tree, Batch, CoreError, Decision, Digest, Envelope, Family, Policy,

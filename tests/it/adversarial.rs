@@ -20,48 +20,25 @@
 //! of a node that rejects everything. halo2's verifier setup (params and key at k = 17) is
 //! paid once for the process.
 
-use std::path::PathBuf;
-
 use multiprover_core::alloy_primitives::{keccak256, Bytes};
-use multiprover_core::{
-    Batch, Digest, Envelope, Fp, SystemId, SystemKey, TeeRegistry, TrustAnchor,
-};
+use multiprover_core::{Batch, Digest, Envelope, Fp, SystemId, SystemKey, TrustAnchor};
 use multiprover_node::client::Client;
 use multiprover_node::{spawn, NodeConfig};
+use multiprover_testkit::fixture::{envelope_bytes as fixture_envelope, key as fixture_key};
+use multiprover_testkit::{Scenario, NOW};
 use multiprover_verifier::verify_envelope_bytes;
 
-/// Inside the fixture enclave's registration window.
-const NOW: u64 = 1_800_000_000;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn read(path: &str) -> Vec<u8> {
-    std::fs::read(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn fixture_key(system: SystemId) -> SystemKey {
-    serde_json::from_slice(&read(&format!("testdata/fixtures/{system}/key.json"))).expect("key")
-}
-
-fn fixture_envelope(system: SystemId) -> Vec<u8> {
-    read(&format!("testdata/fixtures/{system}/envelope.bin"))
-}
-
-/// The browser-test anchor (chain 7, the small profile, the fixture genesis) with the
-/// committed keys of all four systems and the fixture enclave registry.
+/// The fixture scenario's anchor with the committed keys of all four systems and the fixture
+/// enclave registry (halo2's params shared through the params directory).
 fn anchor() -> TrustAnchor {
-    let mut a = TrustAnchor::from_json(&read("tests/browser/data/anchor.json")).expect("anchor");
-    a.systems = SystemId::ALL.into_iter().map(fixture_key).collect();
-    a.tee = serde_json::from_slice::<TeeRegistry>(&read("testdata/fixtures/tee/registry.json"))
-        .expect("registry");
+    multiprover_testkit::share_halo2_params();
+    let a = Scenario::small().fixture_anchor(&SystemId::ALL);
     a.validate().expect("valid anchor");
     a
 }
 
 fn batch1() -> Batch {
-    serde_json::from_slice(&read("testdata/fixtures/plonky2/batch.json")).expect("batch")
+    Scenario::small().batch(1).clone()
 }
 
 /// One named adversarial input.

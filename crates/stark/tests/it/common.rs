@@ -5,54 +5,27 @@
 #[cfg(feature = "prover")]
 use std::sync::OnceLock;
 
+use multiprover_core::{Batch, BatchWitness, SparseMerkleTree, SystemId};
 #[cfg(feature = "prover")]
-use multiprover_core::Envelope;
-use multiprover_core::{
-    apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SparseMerkleTree,
-    Transfer,
-};
+use multiprover_core::{Envelope, Profile};
 #[cfg(feature = "prover")]
 use multiprover_stark::Prover;
 
-pub const CHAIN_ID: u64 = 7;
+use multiprover_testkit::Scenario;
+pub use multiprover_testkit::CHAIN_ID;
 
 pub fn genesis() -> SparseMerkleTree {
-    let accounts: Vec<GenesisAccount> = (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
-        .collect();
-    genesis_tree(Profile::SMALL.depth, &accounts).unwrap()
+    Scenario::small().genesis_tree()
 }
 
 pub fn batch1() -> Batch {
-    Batch {
-        chain_id: CHAIN_ID,
-        batch_number: 1,
-        transfers: vec![
-            Transfer {
-                from: 1,
-                to: 2,
-                amount: 100,
-                nonce: 0,
-            },
-            Transfer {
-                from: 3,
-                to: 4,
-                amount: 5,
-                nonce: 0,
-            },
-        ],
-    }
+    Scenario::small().batch(1).clone()
 }
 
 pub fn witness1() -> BatchWitness {
-    let mut tree = genesis();
-    apply_batch(&mut tree, &batch1(), Profile::SMALL).unwrap()
+    Scenario::small().witness(1)
 }
 
-#[cfg(feature = "prover")]
 #[cfg(feature = "prover")]
 pub fn prover() -> &'static Prover {
     static P: OnceLock<Prover> = OnceLock::new();
@@ -66,21 +39,16 @@ pub fn envelope1() -> &'static Envelope {
     E.get_or_init(|| prover().prove(&witness1()).unwrap())
 }
 
-fn fixture_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fixtures/stark")
-}
-
 /// The committed fixture key (`testdata/fixtures/stark/key.json`).
 pub fn fixture_key() -> multiprover_core::SystemKey {
-    serde_json::from_slice(&std::fs::read(fixture_dir().join("key.json")).unwrap()).unwrap()
+    multiprover_testkit::fixture::key(SystemId::Stark)
 }
 
 /// The committed fixture envelope (`testdata/fixtures/stark/envelope.bin`).
 pub fn fixture_envelope() -> &'static multiprover_core::Envelope {
     static E: std::sync::OnceLock<multiprover_core::Envelope> = std::sync::OnceLock::new();
     E.get_or_init(|| {
-        let bytes = std::fs::read(fixture_dir().join("envelope.bin")).unwrap();
-        let env = multiprover_core::Envelope::from_bytes(&bytes).unwrap();
+        let env = multiprover_testkit::fixture::envelope(SystemId::Stark);
         // every tamper test starts from a proof that verifies, or it would pass vacuously
         multiprover_stark::verify(&fixture_key(), &env)
             .expect("the unmodified fixture must verify");

@@ -3,9 +3,7 @@
 
 #![cfg(feature = "prover")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use multiprover_core::{apply_batch, Batch, Profile, SystemId, Transfer};
 use multiprover_stark::prover::default_options;
 use multiprover_stark::{verify, Error, Prover, Variant};

@@ -1,9 +1,7 @@
 //! Honest batches prove and verify, and the proven statement is the core STF's.
 #![cfg(feature = "prover")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use multiprover_core::{apply_batch, Batch, Profile, Transfer};
 use multiprover_stark::verify;
 
