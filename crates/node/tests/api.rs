@@ -4,14 +4,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
+use multiprover_core::anchor::{TeeRegistry, TrustAnchor};
 use multiprover_core::settlement::{BatchStatus, ProofVerifier};
 use multiprover_core::{
-    genesis_tree, Address, Batch, Envelope, Family, GenesisAccount, Policy, Profile, Statement,
-    SystemId, SystemKey, Tier, Transfer, B256,
+    Batch, Envelope, Family, Policy, Statement, SystemId, SystemKey, Tier, Transfer, B256,
 };
 use multiprover_node::client::Client;
 use multiprover_node::{spawn, Error, NodeConfig, NodeHandle};
+use multiprover_testkit::{transfer as t, Scenario, CHAIN_ID};
 
 struct Mock;
 impl ProofVerifier for Mock {
@@ -29,19 +29,15 @@ fn proof_of(s: &Statement) -> Vec<u8> {
 }
 
 fn anchor() -> TrustAnchor {
-    let profile = Profile::SMALL;
-    let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|i| GenesisAccount {
-            index: i,
-            balance: 1_000_000,
+    let systems = [SystemId::Plonky2, SystemId::Stark, SystemId::Tee]
+        .into_iter()
+        .map(|s| SystemKey {
+            system: s,
+            vk_id: B256::repeat_byte(s as u8),
+            key: Default::default(),
         })
         .collect();
     TrustAnchor {
-        version: ANCHOR_VERSION,
-        chain_id: 7,
-        profile,
-        genesis_root: genesis_tree(profile.depth, &genesis).unwrap().root(),
-        genesis,
         policy: Policy {
             tiers: vec![Tier {
                 below: None,
@@ -50,16 +46,7 @@ fn anchor() -> TrustAnchor {
             }],
             quarantined: vec![],
         },
-        systems: [SystemId::Plonky2, SystemId::Stark, SystemId::Tee]
-            .into_iter()
-            .map(|s| SystemKey {
-                system: s,
-                vk_id: B256::repeat_byte(s as u8),
-                key: Default::default(),
-            })
-            .collect(),
-        tee: TeeRegistry::default(),
-        council: Address::ZERO,
+        ..Scenario::small().anchor(systems, TeeRegistry::default())
     }
 }
 
@@ -83,18 +70,9 @@ fn start(db: &Path, lease_secs: u64) -> (NodeHandle, Client) {
 
 fn batch(n: u64, transfers: Vec<Transfer>) -> Batch {
     Batch {
-        chain_id: 7,
+        chain_id: CHAIN_ID,
         batch_number: n,
         transfers,
-    }
-}
-
-fn t(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
     }
 }
 

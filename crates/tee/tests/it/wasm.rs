@@ -10,13 +10,13 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 fn fixtures() -> (TeeRegistry, SystemKey, Envelope) {
     let registry = serde_json::from_slice(include_bytes!(
-        "../../../testdata/fixtures/tee/registry.json"
+        "../../../../testdata/fixtures/tee/registry.json"
     ))
     .unwrap();
-    let key =
-        serde_json::from_slice(include_bytes!("../../../testdata/fixtures/tee/key.json")).unwrap();
+    let key = serde_json::from_slice(include_bytes!("../../../../testdata/fixtures/tee/key.json"))
+        .unwrap();
     let env = Envelope::from_bytes(include_bytes!(
-        "../../../testdata/fixtures/tee/envelope.bin"
+        "../../../../testdata/fixtures/tee/envelope.bin"
     ))
     .unwrap();
     (registry, key, env)
