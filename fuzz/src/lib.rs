@@ -1,6 +1,7 @@
 //! What every fuzz target checks, as plain functions: the targets in `fuzz_targets/` call
-//! them, and `crates/verifier/tests/fuzz_regressions.rs` includes this file to replay the
-//! committed corpora and crash inputs in the normal test suite. Each function must return
+//! them, and `crates/verifier/tests/fixtures.rs` (`fuzz_corpora_and_regressions_replay`)
+//! includes this file to replay the seeds, committed corpora and crash inputs in the normal
+//! test suite. Each function must return
 //! for any input; a panic is a finding.
 
 use multiprover_core::{Envelope, SystemId, SystemKey, TeeRegistry, TrustAnchor};
