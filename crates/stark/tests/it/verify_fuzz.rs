@@ -98,7 +98,7 @@ fn every_option_byte_value_is_handled() {
 
 /// Exhaustive sweep: four mutations of every proof byte (about 200k verifications; a few
 /// minutes in release, too slow for CI in debug). Run with
-/// `cargo test --release -p multiprover-stark --test verify_fuzz -- --ignored`.
+/// `cargo test --release -p multiprover-stark --test it verify_fuzz -- --ignored`.
 #[test]
 #[ignore = "slow exhaustive sweep; run on demand in release"]
 fn every_byte_is_bound() {
