@@ -36,12 +36,17 @@ fn generate() -> (TeeRegistry, SystemKey, Vec<u8>) {
 }
 
 fn load() -> (TeeRegistry, SystemKey, Vec<u8>) {
+    // Once per process: the tests read the files in parallel.
     #[cfg(feature = "prover")]
-    if multiprover_testkit::regen::enabled(multiprover_testkit::regen::Regen::Fixtures) {
-        let (registry, key, env) = generate();
-        fixture::write_json(SystemId::Tee, "registry.json", &registry);
-        fixture::write_key_and_envelope(SystemId::Tee, &key, &env);
-    }
+    static REGEN: std::sync::Once = std::sync::Once::new();
+    #[cfg(feature = "prover")]
+    REGEN.call_once(|| {
+        if multiprover_testkit::regen::enabled(multiprover_testkit::regen::Regen::Fixtures) {
+            let (registry, key, env) = generate();
+            fixture::write_json(SystemId::Tee, "registry.json", &registry);
+            fixture::write_key_and_envelope(SystemId::Tee, &key, &env);
+        }
+    });
     let registry = fixture::tee_registry();
     let key = fixture::key(SystemId::Tee);
     let env = fixture::envelope_bytes(SystemId::Tee);
