@@ -2,22 +2,19 @@
 //! chain 7, batch 1 of docs/system-crates.md) through the wasm API in headless Chromium:
 //! valid envelopes accepted, tampered ones rejected (an `Err`, never a panic), and together
 //! they make batch 1 final in the light client. Each system is behind its feature.
-//! halo2's fixture test is in `fixtures_halo2.rs`.
-
-mod common;
+//! halo2's fixture test is in `halo2.rs`.
 
 #[allow(unused_imports)]
-use common::{check, fixture_anchor};
+use crate::common::{check, fixture_anchor};
+#[allow(unused_imports)]
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 #[cfg(feature = "plonky2")]
 #[wasm_bindgen_test]
 fn plonky2_fixture() {
     check(
-        include_bytes!("../../../testdata/fixtures/plonky2/key.json"),
-        include_bytes!("../../../testdata/fixtures/plonky2/envelope.bin"),
+        include_bytes!("../../../../testdata/fixtures/plonky2/key.json"),
+        include_bytes!("../../../../testdata/fixtures/plonky2/envelope.bin"),
         None,
     );
 }
@@ -26,8 +23,8 @@ fn plonky2_fixture() {
 #[wasm_bindgen_test]
 fn stark_fixture() {
     check(
-        include_bytes!("../../../testdata/fixtures/stark/key.json"),
-        include_bytes!("../../../testdata/fixtures/stark/envelope.bin"),
+        include_bytes!("../../../../testdata/fixtures/stark/key.json"),
+        include_bytes!("../../../../testdata/fixtures/stark/envelope.bin"),
         None,
     );
 }
@@ -36,10 +33,10 @@ fn stark_fixture() {
 #[wasm_bindgen_test]
 fn tee_fixture() {
     check(
-        include_bytes!("../../../testdata/fixtures/tee/key.json"),
-        include_bytes!("../../../testdata/fixtures/tee/envelope.bin"),
+        include_bytes!("../../../../testdata/fixtures/tee/key.json"),
+        include_bytes!("../../../../testdata/fixtures/tee/envelope.bin"),
         Some(include_bytes!(
-            "../../../testdata/fixtures/tee/registry.json"
+            "../../../../testdata/fixtures/tee/registry.json"
         )),
     );
 }
@@ -52,19 +49,19 @@ fn fixtures_make_batch_one_final() {
     use multiprover_verifier::HexBytes;
     let anchor = fixture_anchor(
         &[
-            include_bytes!("../../../testdata/fixtures/plonky2/key.json"),
-            include_bytes!("../../../testdata/fixtures/stark/key.json"),
-            include_bytes!("../../../testdata/fixtures/tee/key.json"),
+            include_bytes!("../../../../testdata/fixtures/plonky2/key.json"),
+            include_bytes!("../../../../testdata/fixtures/stark/key.json"),
+            include_bytes!("../../../../testdata/fixtures/tee/key.json"),
         ],
         Some(include_bytes!(
-            "../../../testdata/fixtures/tee/registry.json"
+            "../../../../testdata/fixtures/tee/registry.json"
         )),
     );
-    let mut record = common::records(&anchor, 1, &[], b"").remove(0);
+    let mut record = crate::common::records(&anchor, 1, &[], b"").remove(0);
     let envs: [&[u8]; 3] = [
-        include_bytes!("../../../testdata/fixtures/plonky2/envelope.bin"),
-        include_bytes!("../../../testdata/fixtures/stark/envelope.bin"),
-        include_bytes!("../../../testdata/fixtures/tee/envelope.bin"),
+        include_bytes!("../../../../testdata/fixtures/plonky2/envelope.bin"),
+        include_bytes!("../../../../testdata/fixtures/stark/envelope.bin"),
+        include_bytes!("../../../../testdata/fixtures/tee/envelope.bin"),
     ];
     for e in envs {
         assert_eq!(

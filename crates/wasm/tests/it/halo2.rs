@@ -4,16 +4,12 @@
 //! `loadHalo2Params`, which accepts them only with the pinned digest. Without them the
 //! browser computes the params itself: more than 15 minutes.
 //!
-//! The test runs in a dedicated worker: rebuilding the key and verifying take about a minute,
-//! and on the page's main thread that blocks the renderer long enough for chromedriver to give
-//! up ("Timed out receiving message from renderer"), which failed CI.
+//! The binary runs in a dedicated worker for this test: rebuilding the key and verifying take
+//! about a minute, and on the page's main thread that blocks the renderer long enough for
+//! chromedriver to give up ("Timed out receiving message from renderer"), which failed CI.
 #![cfg(feature = "halo2")]
 
-mod common;
-
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 const PARAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/halo2-params-k17.bin"));
 
@@ -28,9 +24,9 @@ fn halo2_fixture() {
             17
         );
     }
-    common::check(
-        include_bytes!("../../../testdata/fixtures/halo2/key.json"),
-        include_bytes!("../../../testdata/fixtures/halo2/envelope.bin"),
+    crate::common::check(
+        include_bytes!("../../../../testdata/fixtures/halo2/key.json"),
+        include_bytes!("../../../../testdata/fixtures/halo2/envelope.bin"),
         None,
     );
 }
