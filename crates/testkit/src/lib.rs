@@ -77,6 +77,15 @@ impl Scenario {
         }
     }
 
+    /// The same scenario with each genesis account holding `balance` instead (suites that
+    /// move large amounts).
+    pub fn with_balance(mut self, balance: u64) -> Self {
+        for a in &mut self.genesis {
+            a.balance = balance;
+        }
+        self
+    }
+
     /// The genesis state tree.
     pub fn genesis_tree(&self) -> SparseMerkleTree {
         genesis_tree(self.profile.depth, &self.genesis).expect("the scenario's genesis is valid")

@@ -1,10 +1,9 @@
 //! Shared helpers for core's integration tests.
 #![allow(dead_code)]
 
-use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
-use multiprover_core::{
-    genesis_tree, Address, GenesisAccount, Policy, Profile, SystemId, SystemKey, B256,
-};
+use multiprover_core::anchor::{TeeRegistry, TrustAnchor};
+use multiprover_core::{Address, Policy, SystemId, SystemKey, B256};
+use multiprover_testkit::Scenario;
 
 pub fn council_key() -> k256::ecdsa::SigningKey {
     k256::ecdsa::SigningKey::from_slice(&[0x42; 32]).unwrap()
@@ -22,31 +21,21 @@ pub fn sign(key: &k256::ecdsa::SigningKey, digest: B256) -> [u8; 65] {
     out
 }
 
+/// The fixture scenario with 10^10 per account, mock keys for `systems`, the council above.
 pub fn anchor(policy: Policy, systems: &[SystemId]) -> TrustAnchor {
-    let profile = Profile::SMALL;
-    let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|i| GenesisAccount {
-            index: i,
-            balance: 10_000_000_000,
+    let systems = systems
+        .iter()
+        .map(|s| SystemKey {
+            system: *s,
+            vk_id: B256::repeat_byte(*s as u8),
+            key: Default::default(),
         })
         .collect();
-    let tree = genesis_tree(profile.depth, &genesis).unwrap();
     TrustAnchor {
-        version: ANCHOR_VERSION,
-        chain_id: 7,
-        profile,
-        genesis_root: tree.root(),
-        genesis,
         policy,
-        systems: systems
-            .iter()
-            .map(|s| SystemKey {
-                system: *s,
-                vk_id: B256::repeat_byte(*s as u8),
-                key: Default::default(),
-            })
-            .collect(),
-        tee: TeeRegistry::default(),
         council: address_of(&council_key()),
+        ..Scenario::small()
+            .with_balance(10_000_000_000)
+            .anchor(systems, TeeRegistry::default())
     }
 }

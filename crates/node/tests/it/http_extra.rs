@@ -7,44 +7,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use multiprover_core::alloy_primitives::keccak256;
-use multiprover_core::anchor::{TeeRegistry, ANCHOR_VERSION};
+use multiprover_core::anchor::TeeRegistry;
 use multiprover_core::settlement::resolution_digest;
 use multiprover_core::{
-    genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, ProofVerifier,
-    Statement, SystemId, SystemKey, Transfer, TrustAnchor, B256,
+    Address, Batch, Envelope, ProofVerifier, Statement, SystemId, SystemKey, Transfer, TrustAnchor,
+    B256,
 };
 use multiprover_core::{BatchStatus, Decision, Digest};
 use multiprover_node::{spawn, Client, Error, NodeConfig, NodeHandle, SharedVerifier};
+use multiprover_testkit::{Scenario, CHAIN_ID};
 
-const CHAIN_ID: u64 = 7;
-
-/// Accounts 1..=4 hold 10^10 each; all four systems configured; DESIGN.md's default tiers.
+/// Accounts 1..=4 hold 10^10 each; all four systems configured; the default tiers.
 fn anchor() -> TrustAnchor {
-    let profile = Profile::SMALL;
-    let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|i| GenesisAccount {
-            index: i,
-            balance: 10_000_000_000,
+    let systems = SystemId::ALL
+        .iter()
+        .map(|s| SystemKey {
+            system: *s,
+            vk_id: vk_id(*s),
+            key: Default::default(),
         })
         .collect();
-    let tree = genesis_tree(profile.depth, &genesis).unwrap();
     TrustAnchor {
-        version: ANCHOR_VERSION,
-        chain_id: CHAIN_ID,
-        profile,
-        genesis_root: tree.root(),
-        genesis,
-        policy: Policy::default_tiers(),
-        systems: SystemId::ALL
-            .iter()
-            .map(|s| SystemKey {
-                system: *s,
-                vk_id: vk_id(*s),
-                key: Default::default(),
-            })
-            .collect(),
-        tee: TeeRegistry::default(),
         council: Address::from_public_key(council_key().verifying_key()),
+        ..Scenario::small()
+            .with_balance(10_000_000_000)
+            .anchor(systems, TeeRegistry::default())
     }
 }
 
