@@ -7,8 +7,8 @@
 use multiprover_core::{Envelope, SystemId, SystemKey, TeeRegistry, TrustAnchor};
 use multiprover_verifier::{verify_envelope, BatchRecord, LightClient};
 
-/// Inside the fixture enclave's registration window.
-pub const NOW: u64 = 1_800_000_000;
+/// The fixture time (inside the fixture enclave's registration window).
+pub use multiprover_testkit::NOW;
 
 /// The envelope decoder is strict, so it is canonical: whatever decodes re-encodes to the
 /// same bytes.
