@@ -2,16 +2,18 @@
 # Run every cargo-fuzz target for a while (default 60 s each; CI uses the default) and print
 # how many inputs each executed. Fails on the first crash; libFuzzer leaves the input in
 # fuzz/artifacts/<target>/ — keep it in fuzz/regressions/<target>/ once fixed (the normal
-# test suite replays that directory and fuzz/corpus/: `fuzz_corpora_and_regressions_replay` in
-# crates/verifier/tests/fixtures.rs).
+# test suite replays that directory, fuzz/corpus/ and the seeds, see
+# crates/verifier/tests/fixtures.rs, fuzz_corpora_and_regressions_replay).
 #
 #   scripts/fuzz.sh            # 60 s per target
 #   scripts/fuzz.sh 600        # 10 min per target
 #   FUZZ_TARGETS="envelope anchor" scripts/fuzz.sh 30
 #
-# The committed seeds in fuzz/corpus/<target>/ are read-only inputs; what a run discovers goes
-# to fuzz/target/corpus/<target>/ (not committed). halo2's target runs longer by its verifier's
-# setup time, so that it fuzzes for as long as the others.
+# Each target starts from seeds derived from the committed test data (scripts/fuzz-seeds.sh:
+# the proof fixtures in testdata/, the browser-test data; never hand copies, so they cannot go
+# stale) and the committed inputs in fuzz/corpus/<target>/, both read-only; what a run
+# discovers goes to fuzz/target/corpus/<target>/ (not committed). halo2's target runs longer
+# by its verifier's setup time, so that it fuzzes for as long as the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -26,6 +28,7 @@ else
 fi
 
 command -v cargo-fuzz >/dev/null || { echo "error: cargo-fuzz not found; run scripts/setup.sh" >&2; exit 1; }
+bash scripts/fuzz-seeds.sh
 
 # Safe Rust: no sanitizer (libFuzzer's coverage instrumentation stays on), debug assertions on.
 build_start=$SECONDS
@@ -38,7 +41,10 @@ JOBS="${FUZZ_JOBS:-$(nproc)}"
 run_one() {
   local t=$1 secs=$2 log="fuzz/target/$1.log"
   mkdir -p "fuzz/target/corpus/$t"
-  if ! (cd fuzz && cargo fuzz run --sanitizer none --debug-assertions "$t" "target/corpus/$t" "corpus/$t" -- \
+  local dirs=("target/corpus/$t")
+  [ -d "fuzz/target/seeds/$t" ] && dirs+=("target/seeds/$t")
+  [ -d "fuzz/corpus/$t" ] && dirs+=("corpus/$t")
+  if ! (cd fuzz && cargo fuzz run --sanitizer none --debug-assertions "$t" "${dirs[@]}" -- \
         -max_total_time="$secs" -print_final_stats=1 -timeout=60 -rss_limit_mb=8192) >"$log" 2>&1; then
     tail -40 "$log"
     echo "FUZZ CRASH in $t: see fuzz/artifacts/$t/ and $log" >&2

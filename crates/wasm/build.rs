@@ -1,6 +1,6 @@
 //! For the wasm-pack test of halo2's fixture only: copy halo2's cached IPA params (written by
 //! native processes into `$MULTIPROVER_HALO2_PARAMS_DIR`, see `multiprover_halo2::params`) into
-//! `OUT_DIR`, or an empty file when there are none. `tests/fixtures_halo2.rs` embeds the file
+//! `OUT_DIR`, or an empty file when there are none. `tests/it/halo2.rs` embeds the file
 //! and loads it through `loadHalo2Params` (checked against the pinned digest); without it the
 //! browser computes the params itself (more than 15 minutes). The library never reads it.
 

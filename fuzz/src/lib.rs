@@ -1,14 +1,14 @@
 //! What every fuzz target checks, as plain functions: the targets in `fuzz_targets/` call
-//! them, and the verifier's `fuzz_corpora_and_regressions_replay` test
-//! (`crates/verifier/tests/fixtures.rs`) includes this file to replay the committed corpora and
-//! crash inputs in the normal test suite. Each function must return
+//! them, and `crates/verifier/tests/fixtures.rs` (`fuzz_corpora_and_regressions_replay`)
+//! includes this file to replay the seeds, committed corpora and crash inputs in the normal
+//! test suite. Each function must return
 //! for any input; a panic is a finding.
 
 use multiprover_core::{Envelope, SystemId, SystemKey, TeeRegistry, TrustAnchor};
 use multiprover_verifier::{verify_envelope, BatchRecord, LightClient};
 
-/// Inside the fixture enclave's registration window.
-pub const NOW: u64 = 1_800_000_000;
+/// The fixture time (inside the fixture enclave's registration window).
+pub use multiprover_testkit::NOW;
 
 /// The envelope decoder is strict, so it is canonical: whatever decodes re-encodes to the
 /// same bytes.

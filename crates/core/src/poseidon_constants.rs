@@ -1,6 +1,7 @@
 //! Poseidon round constants for width 12, 30 rounds: the values plonky2 1.x uses for
 //! Goldilocks (`ALL_ROUND_CONSTANTS`), as data. Row r holds the 12 constants added
-//! before round r. Checked against plonky2 in `tests/plonky2_oracle.rs`.
+//! before round r. Checked against plonky2 in `tests/it/plonky2_oracle.rs` (the workspace's
+//! `tests` crate).
 
 /// Round constants: `ROUND_CONSTANTS[r][i]` is added to lane `i` in round `r`.
 #[rustfmt::skip]

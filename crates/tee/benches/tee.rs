@@ -8,8 +8,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use k256::ecdsa::SigningKey;
 use multiprover_core::{genesis_tree, Batch, GenesisAccount, Profile, TeeRegistry, Transfer};
 use multiprover_tee::{verify, Enclave};
-
-const NOW: u64 = 1_800_000_000;
+use multiprover_testkit::NOW;
 
 fn setup(profile: Profile) -> (multiprover_core::SparseMerkleTree, Batch) {
     let genesis: Vec<GenesisAccount> = (1..=16)

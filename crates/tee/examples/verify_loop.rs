@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use multiprover_core::{genesis_tree, Batch, GenesisAccount, Profile, TeeRegistry, Transfer};
+use multiprover_core::{Batch, Profile, TeeRegistry, Transfer};
 use multiprover_tee::{verify, Enclave};
 
 fn main() {
@@ -22,13 +22,7 @@ fn main() {
         instances: vec![enclave.registration(1, 0, u64::MAX)],
     };
     let key = enclave.system_key();
-    let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
-        .collect();
-    let state = genesis_tree(profile.depth, &genesis).expect("genesis");
+    let state = multiprover_testkit::Scenario::small().genesis_tree();
     let batch = Batch {
         chain_id: 7,
         batch_number: 1,
@@ -46,7 +40,7 @@ fn main() {
             &registry,
             &key,
             std::hint::black_box(&envelope),
-            1_800_000_000,
+            multiprover_testkit::NOW,
         )
         .expect("verify");
     }

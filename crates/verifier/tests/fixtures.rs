@@ -2,89 +2,30 @@
 //! build verifies (testdata/fixtures/<system>/; small profile, chain 7, batch 1 =
 //! [1→2 amount 100, 3→4 amount 5] from genesis accounts 1..=4 with 1,000,000 each).
 
-use std::path::PathBuf;
-
-use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
-use multiprover_core::{
-    genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile, SystemId, SystemKey,
-    Transfer,
-};
+use multiprover_core::anchor::TrustAnchor;
+use multiprover_core::{genesis_tree, Batch, Envelope, SystemId, SystemKey, Transfer};
+use multiprover_testkit::{fixture, Scenario, NOW};
 use multiprover_verifier::{
     compiled_systems, verify_envelope, verify_envelope_bytes, verify_envelopes, BatchRecord,
     HexBytes, LightClient,
 };
 
-/// 2025-06-01, inside the TEE fixture's registration window.
-const NOW: u64 = 1_748_736_000;
-
-fn dir(s: SystemId) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/fixtures")
-        .join(s.name())
-}
-
 fn fixtures() -> Vec<(SystemKey, Vec<u8>)> {
     compiled_systems()
         .into_iter()
-        .map(|s| {
-            let key: SystemKey = serde_json::from_slice(
-                &std::fs::read(dir(s).join("key.json")).expect("fixture key"),
-            )
-            .unwrap();
-            (
-                key,
-                std::fs::read(dir(s).join("envelope.bin")).expect("fixture envelope"),
-            )
-        })
+        .map(|s| (fixture::key(s), fixture::envelope_bytes(s)))
         .collect()
 }
 
+/// The fixture scenario's anchor with the fixture keys of the systems this build verifies
+/// (halo2's params shared through the params directory).
 fn anchor() -> TrustAnchor {
-    let profile = Profile::SMALL;
-    let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|i| GenesisAccount {
-            index: i,
-            balance: 1_000_000,
-        })
-        .collect();
-    let tee: TeeRegistry = if compiled_systems().contains(&SystemId::Tee) {
-        serde_json::from_slice(&std::fs::read(dir(SystemId::Tee).join("registry.json")).unwrap())
-            .unwrap()
-    } else {
-        TeeRegistry::default()
-    };
-    TrustAnchor {
-        version: ANCHOR_VERSION,
-        chain_id: 7,
-        profile,
-        genesis_root: genesis_tree(profile.depth, &genesis).unwrap().root(),
-        genesis,
-        policy: Policy::default_tiers(),
-        systems: fixtures().into_iter().map(|(k, _)| k).collect(),
-        tee,
-        council: Address::ZERO,
-    }
+    multiprover_testkit::share_halo2_params();
+    Scenario::small().fixture_anchor(&compiled_systems())
 }
 
 fn batch() -> Batch {
-    Batch {
-        chain_id: 7,
-        batch_number: 1,
-        transfers: vec![
-            Transfer {
-                from: 1,
-                to: 2,
-                amount: 100,
-                nonce: 0,
-            },
-            Transfer {
-                from: 3,
-                to: 4,
-                amount: 5,
-                nonce: 0,
-            },
-        ],
-    }
+    Scenario::small().batch(1).clone()
 }
 
 #[test]
@@ -338,10 +279,12 @@ fn garbage_never_panics() {
     }
 }
 
-/// The fuzz targets' checks (fuzz/src/lib.rs, included as is) on every committed seed in
-/// fuzz/corpus/<target>/ and every kept crash input in fuzz/regressions/<target>/: a fixed
-/// crash stays fixed in the normal suite. Here rather than in a file of its own so that
-/// halo2's verifier setup is shared with the fixture tests above (one process).
+/// The fuzz targets' checks (fuzz/src/lib.rs, included as is) on every seed `scripts/fuzz.sh`
+/// starts from (derived from testdata/ and tests/browser/data/, see [`fuzz_seeds`]), every
+/// committed input in fuzz/corpus/<target>/ and every kept crash input in
+/// fuzz/regressions/<target>/: a fixed crash stays fixed in the normal suite. Here rather than
+/// in a file of its own so that halo2's verifier setup is shared with the fixture tests above
+/// (one process).
 #[cfg(all(
     feature = "halo2",
     feature = "plonky2",
@@ -354,9 +297,9 @@ fn fuzz_corpora_and_regressions_replay() {
     #[path = "../../../fuzz/src/lib.rs"]
     mod fuzz_checks;
 
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let anchor = fuzz_checks::fixture_anchor();
-    let mut replayed = 0;
+    multiprover_testkit::share_halo2_params();
+    let root = multiprover_testkit::workspace_root().join("fuzz");
+    let mut inputs = fuzz_seeds();
     for kind in ["corpus", "regressions"] {
         let Ok(targets) = std::fs::read_dir(root.join(kind)) else {
             continue;
@@ -370,24 +313,64 @@ fn fuzz_corpora_and_regressions_replay() {
                 .collect();
             files.sort();
             for file in files {
-                let data = std::fs::read(&file).expect("input");
-                match name.as_str() {
-                    "envelope" => fuzz_checks::envelope(&data),
-                    "anchor" => fuzz_checks::anchor(&data),
-                    "batch_record" => fuzz_checks::batch_record(&data),
-                    "proof_plonky2" => fuzz_checks::proof(&anchor, SystemId::Plonky2, &data),
-                    "proof_stark" => fuzz_checks::proof(&anchor, SystemId::Stark, &data),
-                    "proof_tee" => fuzz_checks::proof(&anchor, SystemId::Tee, &data),
-                    "proof_halo2" => fuzz_checks::proof(&anchor, SystemId::Halo2, &data),
-                    other => panic!("fuzz/{kind}/{other}: no such fuzz target"),
-                }
-                replayed += 1;
+                inputs.push((name.clone(), std::fs::read(&file).expect("input")));
             }
         }
     }
+    let anchor = fuzz_checks::fixture_anchor();
+    for (name, data) in &inputs {
+        match name.as_str() {
+            "envelope" => fuzz_checks::envelope(data),
+            "anchor" => fuzz_checks::anchor(data),
+            "batch_record" => fuzz_checks::batch_record(data),
+            "proof_plonky2" => fuzz_checks::proof(&anchor, SystemId::Plonky2, data),
+            "proof_stark" => fuzz_checks::proof(&anchor, SystemId::Stark, data),
+            "proof_tee" => fuzz_checks::proof(&anchor, SystemId::Tee, data),
+            "proof_halo2" => fuzz_checks::proof(&anchor, SystemId::Halo2, data),
+            other => panic!("fuzz input for {other}: no such fuzz target"),
+        }
+    }
+    let seeds = fuzz_seeds().len();
     assert!(
-        replayed > 0,
+        inputs.len() > seeds,
         "no committed fuzz inputs found under {root:?}"
     );
-    println!("replayed {replayed} fuzz inputs");
+    println!("replayed {} fuzz inputs ({seeds} seeds)", inputs.len());
+}
+
+/// The seeds of the fuzz targets, as `scripts/fuzz.sh` derives them (keep the two alike):
+/// each system's committed envelope (`envelope`) and its proof bytes (`proof_<system>`), the
+/// browser-test anchor (`anchor`) and batch records (`batch_record`).
+#[cfg(all(
+    feature = "halo2",
+    feature = "plonky2",
+    feature = "stark",
+    feature = "tee"
+))]
+fn fuzz_seeds() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for s in SystemId::ALL {
+        let bytes = fixture::envelope_bytes(s);
+        let proof = Envelope::from_bytes(&bytes).expect("fixture").proof;
+        out.push(("envelope".to_string(), bytes));
+        out.push((format!("proof_{s}"), proof));
+    }
+    let data = multiprover_testkit::workspace_root().join("tests/browser/data");
+    out.push((
+        "anchor".into(),
+        std::fs::read(data.join("anchor.json")).expect("browser-test anchor"),
+    ));
+    let mut batches: Vec<_> = std::fs::read_dir(data.join("batches"))
+        .expect("browser-test batches")
+        .flatten()
+        .map(|f| f.path())
+        .collect();
+    batches.sort();
+    for b in batches {
+        out.push((
+            "batch_record".into(),
+            std::fs::read(b).expect("batch record"),
+        ));
+    }
+    out
 }

@@ -1,43 +1,27 @@
 //! Chains built from core types, shared by the wasm tests and the browser-test data
-//! generator: the small profile and the genesis of docs/system-crates.md (chain id 7,
+//! generator: the fixture scenario of `multiprover-testkit` (the small profile, chain id 7,
 //! accounts 1..=4 with 1,000,000 each), so that the proof fixtures fit the same anchor.
 #![allow(dead_code)]
 
 use multiprover_core::alloy_primitives::{keccak256, Bytes};
 use multiprover_core::{
-    apply_batch, genesis_tree, Address, Batch, Envelope, GenesisAccount, Policy, Profile,
-    SparseMerkleTree, SystemId, SystemKey, TeeRegistry, Transfer, TrustAnchor,
+    Address, Batch, Envelope, GenesisAccount, SystemId, SystemKey, TeeRegistry, Transfer,
+    TrustAnchor,
 };
 use multiprover_verifier::{BatchRecord, HexBytes};
 
-/// The fixtures' chain id.
-pub const CHAIN_ID: u64 = 7;
+use multiprover_testkit::{transfer as t, Scenario};
 
 /// Accounts 1..=4 with 1,000,000 each.
 pub fn genesis() -> Vec<GenesisAccount> {
-    (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
-        .collect()
+    Scenario::small().genesis
 }
 
 /// An anchor over the small profile with these keys and registry and the default policy.
 pub fn anchor(systems: Vec<SystemKey>, tee: TeeRegistry) -> TrustAnchor {
-    let profile = Profile::SMALL;
-    let genesis = genesis();
-    let tree = genesis_tree(profile.depth, &genesis).expect("genesis");
     TrustAnchor {
-        version: 1,
-        chain_id: CHAIN_ID,
-        profile,
-        genesis_root: tree.root(),
-        genesis,
-        policy: Policy::default_tiers(),
-        systems,
-        tee,
         council: Address::repeat_byte(0xc0),
+        ..Scenario::small().anchor(systems, tee)
     }
 }
 
@@ -53,19 +37,10 @@ pub fn fake_keys() -> Vec<SystemKey> {
         .collect()
 }
 
-fn t(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
-    }
-}
-
 /// Transfers of batches 1, 2, 3 (batch 1 is the fixtures' batch).
 pub fn transfers() -> Vec<Vec<Transfer>> {
     vec![
-        vec![t(1, 2, 100, 0), t(3, 4, 5, 0)],
+        Scenario::small().batch(1).transfers.clone(),
         vec![t(2, 1, 50, 0), t(1, 3, 7, 1)],
         vec![t(4, 2, 1, 0)],
     ]
@@ -79,19 +54,21 @@ pub fn records(
     systems: &[SystemId],
     proof: &[u8],
 ) -> Vec<BatchRecord> {
-    let mut tree: SparseMerkleTree =
-        genesis_tree(anchor.profile.depth, &anchor.genesis).expect("genesis");
-    transfers()
+    let batches: Vec<Batch> = transfers()
         .into_iter()
         .take(n)
         .enumerate()
-        .map(|(i, transfers)| {
-            let batch = Batch {
-                chain_id: anchor.chain_id,
-                batch_number: i as u64 + 1,
-                transfers,
-            };
-            let w = apply_batch(&mut tree, &batch, anchor.profile).expect("valid batch");
+        .map(|(i, transfers)| Batch {
+            chain_id: anchor.chain_id,
+            batch_number: i as u64 + 1,
+            transfers,
+        })
+        .collect();
+    let (_, witnesses) = multiprover_testkit::replay(anchor, &batches);
+    batches
+        .into_iter()
+        .zip(witnesses)
+        .map(|(batch, w)| {
             let envelopes = systems
                 .iter()
                 .map(|s| {

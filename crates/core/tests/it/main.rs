@@ -1,0 +1,9 @@
+//! core's integration tests, one binary (`cargo test -p multiprover-core --test it`; a module
+//! name filters, e.g. `-- golden`).
+
+mod anchor;
+mod common;
+mod golden;
+mod settlement;
+mod statement;
+mod stf;

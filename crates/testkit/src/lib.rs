@@ -1,0 +1,266 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+use std::path::PathBuf;
+
+use multiprover_core::anchor::ANCHOR_VERSION;
+use multiprover_core::{
+    apply_batch, genesis_tree, Address, Batch, BatchWitness, GenesisAccount, Policy, Profile,
+    SparseMerkleTree, SystemId, SystemKey, TeeRegistry, Transfer, TrustAnchor,
+};
+use rand::{Rng, SeedableRng};
+
+pub mod fixture;
+pub mod regen;
+
+/// The fixture time: an explicit "now" inside the fixture enclave's registration window
+/// (2027-01-15; the window is 2023-11-14 .. 2100-01-01).
+pub const NOW: u64 = 1_800_000_000;
+
+/// The chain id of the fixture scenario.
+pub const CHAIN_ID: u64 = 7;
+
+/// The balance of each genesis account of the fixture scenario.
+pub const GENESIS_BALANCE: u64 = 1_000_000;
+
+/// The repository's root directory (where `Cargo.toml`, `testdata/` and `fuzz/` are).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A transfer, shorter.
+pub const fn transfer(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
+    Transfer {
+        from,
+        to,
+        amount,
+        nonce,
+    }
+}
+
+/// The one scenario every committed fixture was made from: a profile, chain 7, accounts
+/// 1..=4 with 1,000,000 each, and batch 1 = [1→2 amount 100, 3→4 amount 5], both at nonce 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// The profile (depth and capacity).
+    pub profile: Profile,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The funded genesis accounts.
+    pub genesis: Vec<GenesisAccount>,
+    /// Batches 1, 2, … in order.
+    pub batches: Vec<Batch>,
+}
+
+impl Scenario {
+    /// The scenario of the committed fixtures: the small profile (D = 8, T = 2).
+    pub fn small() -> Self {
+        Self::in_profile(Profile::SMALL)
+    }
+
+    /// The same genesis and batch 1 in another profile.
+    pub fn in_profile(profile: Profile) -> Self {
+        Scenario {
+            profile,
+            chain_id: CHAIN_ID,
+            genesis: (1..=4)
+                .map(|index| GenesisAccount {
+                    index,
+                    balance: GENESIS_BALANCE,
+                })
+                .collect(),
+            batches: vec![Batch {
+                chain_id: CHAIN_ID,
+                batch_number: 1,
+                transfers: vec![transfer(1, 2, 100, 0), transfer(3, 4, 5, 0)],
+            }],
+        }
+    }
+
+    /// The same scenario with each genesis account holding `balance` instead (suites that
+    /// move large amounts).
+    pub fn with_balance(mut self, balance: u64) -> Self {
+        for a in &mut self.genesis {
+            a.balance = balance;
+        }
+        self
+    }
+
+    /// The genesis state tree.
+    pub fn genesis_tree(&self) -> SparseMerkleTree {
+        genesis_tree(self.profile.depth, &self.genesis).expect("the scenario's genesis is valid")
+    }
+
+    /// Batch `n` (numbered from 1).
+    pub fn batch(&self, n: u64) -> &Batch {
+        &self.batches[(n - 1) as usize]
+    }
+
+    /// The state after batches `1..=n` and the witness of batch `n`, by the reference STF.
+    pub fn state_and_witness(&self, n: u64) -> (SparseMerkleTree, BatchWitness) {
+        let mut tree = self.genesis_tree();
+        let mut last = None;
+        for b in &self.batches[..n as usize] {
+            last = Some(apply_batch(&mut tree, b, self.profile).expect("valid scenario batch"));
+        }
+        (tree, last.expect("n >= 1"))
+    }
+
+    /// The reference STF's witness of batch `n`.
+    pub fn witness(&self, n: u64) -> BatchWitness {
+        self.state_and_witness(n).1
+    }
+
+    /// A trust anchor for this scenario pinning `systems` (and `tee` for the TEE), with the
+    /// default policy tiers and a zero council address.
+    pub fn anchor(&self, systems: Vec<SystemKey>, tee: TeeRegistry) -> TrustAnchor {
+        TrustAnchor {
+            version: ANCHOR_VERSION,
+            chain_id: self.chain_id,
+            profile: self.profile,
+            genesis_root: self.genesis_tree().root(),
+            genesis: self.genesis.clone(),
+            policy: Policy::default_tiers(),
+            systems,
+            tee,
+            council: Address::ZERO,
+        }
+    }
+
+    /// The anchor with the committed fixture keys of `systems` (and the fixture enclave
+    /// registry when the TEE is one of them).
+    pub fn fixture_anchor(&self, systems: &[SystemId]) -> TrustAnchor {
+        let tee = if systems.contains(&SystemId::Tee) {
+            fixture::tee_registry()
+        } else {
+            TeeRegistry::default()
+        };
+        self.anchor(systems.iter().map(|s| fixture::key(*s)).collect(), tee)
+    }
+}
+
+/// Replay `batches` (numbered 1, 2, … in order) from the anchor's genesis with the reference
+/// STF: the final state and each batch's witness. Panics on a batch the STF refuses.
+pub fn replay(anchor: &TrustAnchor, batches: &[Batch]) -> (SparseMerkleTree, Vec<BatchWitness>) {
+    let mut tree =
+        genesis_tree(anchor.profile.depth, &anchor.genesis).expect("the anchor's genesis");
+    let witnesses = batches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            assert_eq!(
+                b.batch_number,
+                i as u64 + 1,
+                "batches must be 1, 2, … in order"
+            );
+            apply_batch(&mut tree, b, anchor.profile)
+                .unwrap_or_else(|e| panic!("batch {} is invalid: {e}", b.batch_number))
+        })
+        .collect();
+    (tree, witnesses)
+}
+
+/// How [`random_batches`] fills its batches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchShape {
+    /// 1 ..= capacity transfers of small random amounts.
+    Random,
+    /// Exactly the profile's capacity of transfers (benchmarks: every slot active).
+    Full,
+    /// Full batches of large amounts (about 10^9 per batch), so that an inflated root is
+    /// visible in them (the faulty demo).
+    Large,
+}
+
+/// `n` random valid batches from the anchor's genesis, reproducible from `seed`: transfers
+/// between the funded genesis accounts, each checked against the STF before it is kept (so
+/// a batch holds fewer transfers than its shape asks when the balances do not allow them).
+pub fn random_batches(anchor: &TrustAnchor, n: u64, shape: BatchShape, seed: u64) -> Vec<Batch> {
+    let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis).expect("genesis");
+    let funded: Vec<u32> = anchor.genesis.iter().map(|a| a.index).collect();
+    assert!(funded.len() >= 2, "random batches need two funded accounts");
+    let capacity = anchor.profile.capacity;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for number in 1..=n {
+        let mut transfers = Vec::new();
+        let mut scratch = state.clone();
+        let count = match shape {
+            BatchShape::Random => rng.gen_range(1..=capacity),
+            BatchShape::Full | BatchShape::Large => capacity,
+        };
+        for _ in 0..count {
+            let from = funded[rng.gen_range(0..funded.len())];
+            let mut to = funded[rng.gen_range(0..funded.len())];
+            if to == from {
+                to = if from == funded[0] {
+                    funded[1]
+                } else {
+                    funded[0]
+                };
+            }
+            let account = scratch.account(from);
+            let amount = match shape {
+                BatchShape::Large => 1_000_000_000 / capacity as u64 + 1,
+                _ => rng.gen_range(1..=(account.balance / 4).clamp(1, 50_000)),
+            };
+            let t = transfer(from, to, amount, account.nonce as u32);
+            let mut next = scratch.clone();
+            let one = Batch {
+                chain_id: anchor.chain_id,
+                batch_number: number,
+                transfers: vec![t],
+            };
+            if apply_batch(&mut next, &one, anchor.profile).is_ok() {
+                scratch = next;
+                transfers.push(t);
+            }
+        }
+        let batch = Batch {
+            chain_id: anchor.chain_id,
+            batch_number: number,
+            transfers,
+        };
+        apply_batch(&mut state, &batch, anchor.profile).expect("checked transfers");
+        out.push(batch);
+    }
+    out
+}
+
+/// The environment variable through which native processes share halo2's IPA params.
+pub const HALO2_PARAMS_DIR_ENV: &str = "MULTIPROVER_HALO2_PARAMS_DIR";
+
+/// The directory where this process shares halo2's params: `$MULTIPROVER_HALO2_PARAMS_DIR`,
+/// or, when it is unset, `<workspace>/target/halo2-params`, which this sets it to (once per
+/// process, before any params are computed), so that a plain `cargo test` computes the
+/// params once for every test process instead of once in each.
+pub fn share_halo2_params() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| match std::env::var_os(HALO2_PARAMS_DIR_ENV) {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => {
+            let d = workspace_root().join("target/halo2-params");
+            std::env::set_var(HALO2_PARAMS_DIR_ENV, &d);
+            d
+        }
+    })
+    .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_batches_are_valid_and_reproducible() {
+        let anchor = Scenario::small().anchor(vec![], TeeRegistry::default());
+        for shape in [BatchShape::Random, BatchShape::Full, BatchShape::Large] {
+            let a = random_batches(&anchor, 5, shape, 1);
+            assert_eq!(a, random_batches(&anchor, 5, shape, 1));
+            replay(&anchor, &a);
+            if shape == BatchShape::Full {
+                assert!(a.iter().all(|b| b.transfers.len() == 2));
+            }
+        }
+    }
+}
