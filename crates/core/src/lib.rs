@@ -13,6 +13,7 @@ pub mod policy;
 pub mod poseidon;
 mod poseidon_constants;
 pub mod proof_system;
+pub mod sample;
 pub mod schnorr;
 pub mod settlement;
 pub mod statement;

@@ -160,71 +160,15 @@ pub fn replay(anchor: &TrustAnchor, batches: &[Batch]) -> (SparseMerkleTree, Vec
     (tree, witnesses)
 }
 
-/// How [`random_batches`] fills its batches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BatchShape {
-    /// 1 ..= capacity transfers of small random amounts.
-    Random,
-    /// Exactly the profile's capacity of transfers (benchmarks: every slot active).
-    Full,
-    /// Full batches of large amounts (about 10^9 per batch), so that an inflated root is
-    /// visible in them (the faulty demo).
-    Large,
-}
+pub use multiprover_core::sample::BatchShape;
 
-/// `n` random valid batches from the anchor's genesis, reproducible from `seed`: transfers
-/// between the funded genesis accounts, each checked against the STF before it is kept (so
-/// a batch holds fewer transfers than its shape asks when the balances do not allow them).
+/// `n` random valid batches from the anchor's genesis (core's
+/// [`multiprover_core::sample::random_batches`]), reproducible from `seed`.
 pub fn random_batches(anchor: &TrustAnchor, n: u64, shape: BatchShape, seed: u64) -> Vec<Batch> {
-    let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis).expect("genesis");
-    let funded: Vec<u32> = anchor.genesis.iter().map(|a| a.index).collect();
-    assert!(funded.len() >= 2, "random batches need two funded accounts");
-    let capacity = anchor.profile.capacity;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let mut out = Vec::new();
-    for number in 1..=n {
-        let mut transfers = Vec::new();
-        let mut scratch = state.clone();
-        let count = match shape {
-            BatchShape::Random => rng.gen_range(1..=capacity),
-            BatchShape::Full | BatchShape::Large => capacity,
-        };
-        for _ in 0..count {
-            let from = funded[rng.gen_range(0..funded.len())];
-            let mut to = funded[rng.gen_range(0..funded.len())];
-            if to == from {
-                to = if from == funded[0] {
-                    funded[1]
-                } else {
-                    funded[0]
-                };
-            }
-            let account = scratch.account(from);
-            let amount = match shape {
-                BatchShape::Large => 1_000_000_000 / capacity as u64 + 1,
-                _ => rng.gen_range(1..=(account.balance / 4).clamp(1, 50_000)),
-            };
-            let t = transfer(from, to, amount, account.nonce as u32);
-            let mut next = scratch.clone();
-            let one = Batch {
-                chain_id: anchor.chain_id,
-                batch_number: number,
-                transfers: vec![t],
-            };
-            if apply_batch(&mut next, &one, anchor.profile).is_ok() {
-                scratch = next;
-                transfers.push(t);
-            }
-        }
-        let batch = Batch {
-            chain_id: anchor.chain_id,
-            batch_number: number,
-            transfers,
-        };
-        apply_batch(&mut state, &batch, anchor.profile).expect("checked transfers");
-        out.push(batch);
-    }
-    out
+    let mut below = |m: u64| rng.gen_range(0..m.max(1));
+    multiprover_core::sample::random_batches(anchor, n, shape, &mut below)
+        .expect("the anchor's genesis funds at least two accounts")
 }
 
 /// The environment variable through which native processes share halo2's IPA params.
