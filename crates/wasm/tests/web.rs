@@ -41,7 +41,14 @@ fn pins_the_anchor_and_reports_pending_with_rejected_proofs() {
         assert_eq!(proofs.length(), 4);
         for p in proofs.iter() {
             assert_eq!(get(&p, "ok"), JsValue::FALSE);
-            assert!(!get(&p, "error").as_string().unwrap().is_empty());
+            // Each rejected proof says why, with a kind to switch on.
+            assert!(!get(&p, "error.message").as_string().unwrap().is_empty());
+            let kind = get(&p, "error.kind").as_string().unwrap();
+            assert!(
+                ["malformed", "wrongKey", "rejected", "expired", "notCompiled"]
+                    .contains(&kind.as_str()),
+                "{kind}"
+            );
         }
         assert_eq!(
             js_sys::Array::from(&get(&v, "decision.missing")).length(),
