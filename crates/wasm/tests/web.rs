@@ -45,8 +45,9 @@ fn pins_the_anchor_and_reports_pending_with_rejected_proofs() {
             assert!(!get(&p, "error.message").as_string().unwrap().is_empty());
             let kind = get(&p, "error.kind").as_string().unwrap();
             assert!(
-                ["malformed", "wrongKey", "rejected", "expired", "notCompiled"]
-                    .contains(&kind.as_str()),
+                multiprover_core::ErrorKind::ALL
+                    .iter()
+                    .any(|k| k.as_str() == kind),
                 "{kind}"
             );
         }
