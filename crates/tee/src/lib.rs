@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 
+#[cfg(feature = "prover")]
 extern crate alloc;
 
 #[cfg(feature = "prover")]

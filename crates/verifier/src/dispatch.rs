@@ -4,7 +4,7 @@
 //! [`ProofSystem`](multiprover_core::ProofSystem) crate behind its feature.
 
 use alloc::vec::Vec;
-use multiprover_core::proof_system::{DynProofSystem, Registered, VerifyContext, VerifyError};
+use multiprover_core::proof_system::{DynProofSystem, VerifyContext, VerifyError};
 use multiprover_core::{Envelope, SystemId, TrustAnchor};
 
 use crate::error::Error;
@@ -12,13 +12,13 @@ use crate::error::Error;
 /// Every system this build verifies. Adding a system is one line here (and its feature).
 pub static REGISTRY: &[&dyn DynProofSystem] = &[
     #[cfg(feature = "halo2")]
-    &Registered::<multiprover_halo2::Halo2>::NEW,
+    &multiprover_core::proof_system::Registered::<multiprover_halo2::Halo2>::NEW,
     #[cfg(feature = "plonky2")]
-    &Registered::<multiprover_plonky2::Plonky2>::NEW,
+    &multiprover_core::proof_system::Registered::<multiprover_plonky2::Plonky2>::NEW,
     #[cfg(feature = "stark")]
-    &Registered::<multiprover_stark::Stark>::NEW,
+    &multiprover_core::proof_system::Registered::<multiprover_stark::Stark>::NEW,
     #[cfg(feature = "tee")]
-    &Registered::<multiprover_tee::Tee>::NEW,
+    &multiprover_core::proof_system::Registered::<multiprover_tee::Tee>::NEW,
 ];
 
 /// The registered verifier of `system`, if this build has one.

@@ -10,6 +10,7 @@ use multiprover_core::{
 };
 
 use multiprover_testkit::Scenario;
+#[cfg_attr(not(feature = "prover"), allow(unused_imports))]
 pub use multiprover_testkit::{transfer as t, CHAIN_ID};
 
 pub fn genesis() -> SparseMerkleTree {

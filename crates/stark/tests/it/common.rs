@@ -12,6 +12,7 @@ use multiprover_core::{Envelope, Profile};
 use multiprover_stark::Prover;
 
 use multiprover_testkit::Scenario;
+#[cfg_attr(not(feature = "prover"), allow(unused_imports))]
 pub use multiprover_testkit::CHAIN_ID;
 
 pub fn genesis() -> SparseMerkleTree {
