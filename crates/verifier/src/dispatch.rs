@@ -70,22 +70,16 @@ pub fn verify_envelopes(
 ) -> Vec<Result<(), Error>> {
     let cx = VerifyContext { anchor, now_unix };
     let mut results: Vec<Option<Result<(), Error>>> = envelopes.iter().map(|_| None).collect();
-    for id in SystemId::ALL {
-        let mine: Vec<usize> = (0..envelopes.len())
-            .filter(|i| envelopes[*i].system == id)
-            .collect();
-        let Some(key) = mine
-            .first()
-            .and_then(|i| envelopes[*i].pinned_key(anchor).ok())
-        else {
-            continue;
-        };
-        let Some(sys) = system(id) else { continue };
-        let (ready, refused): (Vec<usize>, Vec<usize>) = mine
-            .into_iter()
-            .partition(|i| envelopes[*i].pinned_key(anchor).is_ok());
-        for i in refused {
-            results[i] = Some(verify_envelope(anchor, &envelopes[i], now_unix));
+    for sys in REGISTRY {
+        let id = sys.id();
+        let Some(key) = anchor.key(id) else { continue };
+        // The anchor-level checks once per envelope; those that fail keep their error.
+        let mut ready = Vec::new();
+        for (i, e) in envelopes.iter().enumerate().filter(|(_, e)| e.system == id) {
+            match e.pinned_key(anchor) {
+                Ok(_) => ready.push(i),
+                Err(err) => results[i] = Some(Err(err.into())),
+            }
         }
         let batch: Vec<&Envelope> = ready.iter().map(|i| &envelopes[*i]).collect();
         for (i, r) in ready.into_iter().zip(sys.verify_many(key, &batch, &cx)) {
