@@ -92,16 +92,14 @@ fn toy_key() -> SystemKey {
 fn anchor() -> TrustAnchor {
     let profile = Profile::SMALL;
     let genesis: Vec<GenesisAccount> = (1..=4)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
+        .map(|index| GenesisAccount::new(index, 1_000_000))
         .collect();
     let genesis_root = genesis_tree(profile.depth, &genesis).unwrap().root();
     TrustAnchor {
         version: ANCHOR_VERSION,
         chain_id: 7,
         profile,
+        statement_version: multiprover_core::StatementVersion::V1,
         genesis_root,
         genesis,
         policy: Policy {
@@ -125,12 +123,7 @@ fn a_toy_fifth_system_is_dispatched_verified_and_counted() {
     let batch = Batch {
         chain_id: 7,
         batch_number: 1,
-        transfers: vec![Transfer {
-            from: 1,
-            to: 2,
-            amount: 100,
-            nonce: 0,
-        }],
+        transfers: vec![Transfer::new(1, 2, 100, 0)],
     };
     let w = apply_batch(&mut state, &batch, anchor.profile).unwrap();
     let mut settlement = Settlement::new(anchor.clone()).unwrap();

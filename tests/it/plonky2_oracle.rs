@@ -84,10 +84,7 @@ fn tree_roots_match_plonky2() {
         }
         for _ in 0..10 {
             let i: u32 = rng.gen_range(0..(1 << depth));
-            let a = Account {
-                balance: rng.gen_range(0..1 << 60),
-                nonce: rng.gen_range(0..1000),
-            };
+            let a = Account::new(rng.gen_range(0..1 << 60), rng.gen_range(0..1000));
             tree.set(i, a).unwrap();
             leaves[i as usize] = oracle_tagged(1, [a.balance, a.nonce, 0, 0, 0, 0, 0, 0]);
         }

@@ -18,7 +18,7 @@ use multiprover_cli::util::{
     now_unix, read_anchor, read_bytes, read_json, replay, write_file, Replayed,
 };
 use multiprover_cli::{parse_system, CliError};
-use multiprover_core::{Batch, Envelope, Profile, SystemId};
+use multiprover_core::{Batch, Envelope, Profile, SystemId, TrustAnchor};
 
 use crate::report::{emit, ChainMeta, ChainReport, ParallelReport, SystemReport};
 use crate::stats::median;
@@ -198,7 +198,7 @@ pub fn run(a: ChainArgs) -> Result<(), CliError> {
     let mut provers = Vec::new();
     for &s in &systems {
         let t = Instant::now();
-        let prover = AnyProver::setup(s, anchor.profile, false, secrets)?;
+        let prover = AnyProver::setup(s, anchor.profile, anchor.statement_version, false, secrets)?;
         check_key(anchor, &prover)?;
         let setup = secs(t);
         eprintln!("  {s:8} prover ready in {setup:.2} s");
@@ -222,7 +222,7 @@ pub fn run(a: ChainArgs) -> Result<(), CliError> {
                 continue;
             }
             let t = Instant::now();
-            let env = prover.prove(st, b, anchor.profile, 0)?;
+            let env = prover.prove(st, b, anchor, 0)?;
             prove.push(secs(t));
             let bytes = env.to_bytes();
             eprintln!(
@@ -270,12 +270,7 @@ pub fn run(a: ChainArgs) -> Result<(), CliError> {
     }
 
     let parallel = if a.parallel && !provers.is_empty() {
-        Some(prove_at_once(
-            &provers,
-            &pre[0],
-            &batches[0],
-            anchor.profile,
-        )?)
+        Some(prove_at_once(&provers, &pre[0], &batches[0], anchor)?)
     } else {
         None
     };
@@ -353,7 +348,7 @@ fn prove_at_once(
     provers: &[AnyProver],
     pre: &multiprover_core::SparseMerkleTree,
     batch: &Batch,
-    profile: Profile,
+    anchor: &TrustAnchor,
 ) -> Result<ParallelReport, CliError> {
     eprintln!("  proving batch 1 with all systems at once");
     let t = Instant::now();
@@ -365,7 +360,7 @@ fn prove_at_once(
                 (
                     p.system(),
                     scope.spawn(move || -> Result<f64, CliError> {
-                        p.prove(pre, batch, profile, 0)?;
+                        p.prove(pre, batch, anchor, 0)?;
                         Ok(secs(*t))
                     }),
                 )

@@ -113,11 +113,17 @@ pub fn run(a: LoadArgs) -> Result<bool, CliError> {
     write_keys(&anchor_path, &anchor, &secrets)?;
     let t = Instant::now();
     let batches = random_batches(&anchor, a.batches, BatchShape::Full)?;
-    let enclave = AnyProver::setup(SystemId::Tee, anchor.profile, false, &secrets)?;
+    let enclave = AnyProver::setup(
+        SystemId::Tee,
+        anchor.profile,
+        anchor.statement_version,
+        false,
+        &secrets,
+    )?;
     let pre = replay(&anchor, &batches)?.pre_states;
     let mut envelopes = Vec::new();
     for (b, state) in batches.iter().zip(&pre) {
-        envelopes.push(enclave.prove(state, b, anchor.profile, 0)?.to_bytes());
+        envelopes.push(enclave.prove(state, b, &anchor, 0)?.to_bytes());
     }
     drop(pre);
     eprintln!(

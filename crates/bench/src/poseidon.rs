@@ -58,19 +58,11 @@ fn witness(profile: Profile) -> Result<BatchWitness, CliError> {
     let t = profile.capacity;
     let spread = |i: u32| i.wrapping_mul(40_503) % (1u32 << profile.depth);
     let accounts: Vec<GenesisAccount> = (0..2 * t)
-        .map(|i| GenesisAccount {
-            index: spread(i + 1),
-            balance: 1_000_000 + i as u64,
-        })
+        .map(|i| GenesisAccount::new(spread(i + 1), 1_000_000 + i as u64))
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts)?;
     let transfers = (0..t)
-        .map(|i| Transfer {
-            from: spread(2 * i + 1),
-            to: spread(2 * i + 2),
-            amount: 1000 + i as u64,
-            nonce: 0,
-        })
+        .map(|i| Transfer::new(spread(2 * i + 1), spread(2 * i + 2), 1000 + i as u64, 0))
         .collect();
     let batch = Batch {
         chain_id: 7,

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use multiprover_core::anchor::{TeeRegistry, TrustAnchor, ANCHOR_VERSION};
+use multiprover_core::schnorr::SecretKey;
 use multiprover_core::{
-    genesis_tree, Address, Family, GenesisAccount, Policy, Profile, SystemId, Tier,
+    genesis_tree, Address, Family, GenesisAccount, Policy, Profile, StatementVersion, SystemId,
+    Tier,
 };
 use rand::RngCore;
 
@@ -30,6 +32,9 @@ pub struct KeyConfig {
     pub chain_id: u64,
     /// Tree depth and batch capacity.
     pub profile: Profile,
+    /// The statement version the anchor pins (v2: the genesis accounts get keys, kept in the
+    /// secrets file).
+    pub statement_version: StatementVersion,
     /// The funded accounts of the genesis.
     pub genesis: Vec<GenesisAccount>,
     /// Systems to include (empty: every system this binary has).
@@ -49,6 +54,7 @@ impl KeyConfig {
         KeyConfig {
             chain_id: 7,
             profile,
+            statement_version: StatementVersion::V1,
             genesis: funded_accounts(accounts, balance),
             systems: Vec::new(),
             faulty: None,
@@ -61,7 +67,7 @@ impl KeyConfig {
 /// Accounts `1..=n`, each with `balance`.
 pub fn funded_accounts(n: u32, balance: u64) -> Vec<GenesisAccount> {
     (1..=n)
-        .map(|index| GenesisAccount { index, balance })
+        .map(|index| GenesisAccount::new(index, balance))
         .collect()
 }
 
@@ -102,7 +108,18 @@ pub fn secrets_path(anchor: &Path) -> PathBuf {
 pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
     let profile = c.profile;
     profile.validate()?;
-    let genesis = c.genesis.clone();
+    let mut genesis = c.genesis.clone();
+    let mut account_keys = std::collections::BTreeMap::new();
+    if c.statement_version == StatementVersion::V2 {
+        // Statement v2: every genesis account owns a key; its secret goes to the secrets file.
+        for a in genesis.iter_mut().filter(|a| a.pk.is_zero()) {
+            let mut seed = [0u8; 32];
+            rand::thread_rng().fill_bytes(&mut seed);
+            let sk = SecretKey::from_seed(&seed);
+            a.pk = sk.public_key().encoding();
+            account_keys.insert(a.index, hex::encode(sk.to_le_bytes()));
+        }
+    }
     let tree = genesis_tree(profile.depth, &genesis)?;
     let systems: Vec<SystemId> = if c.systems.is_empty() {
         available()
@@ -127,6 +144,7 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
         tee_seed: Some(hex::encode(tee_seed)),
         tee_instance: Some(1),
         council_key: Some(hex::encode(council)),
+        accounts: account_keys,
     };
     let now = now_unix();
     let keys: Vec<Result<(multiprover_core::SystemKey, f64), CliError>> =
@@ -138,7 +156,8 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
                     let faulty = c.faulty == Some(*s) && *s != SystemId::Tee;
                     scope.spawn(move || {
                         let t = Instant::now();
-                        let p = AnyProver::setup(*s, profile, faulty, secrets)?;
+                        let p =
+                            AnyProver::setup(*s, profile, c.statement_version, faulty, secrets)?;
                         Ok((p.system_key(), t.elapsed().as_secs_f64()))
                     })
                 })
@@ -160,7 +179,7 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
         system_keys.push(key);
     }
     let tee = if systems.contains(&SystemId::Tee) {
-        tee_registry(profile, tee_seed, now)
+        tee_registry(profile, c.statement_version, tee_seed, now)
     } else {
         TeeRegistry::default()
     };
@@ -168,6 +187,7 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
         version: ANCHOR_VERSION,
         chain_id: c.chain_id,
         profile,
+        statement_version: c.statement_version,
         genesis_root: tree.root(),
         genesis,
         policy: match c.policy {
@@ -192,17 +212,27 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
 /// The registry of the simulated enclave of `seed`: its measurement, and instance 1 registered
 /// for a year from an hour ago (production would check a DCAP quote first).
 #[cfg(feature = "tee")]
-fn tee_registry(profile: Profile, seed: [u8; 32], now: u64) -> TeeRegistry {
-    let enclave = multiprover_tee::Enclave::new(profile, seed);
+fn tee_registry(
+    profile: Profile,
+    version: StatementVersion,
+    seed: [u8; 32],
+    now: u64,
+) -> TeeRegistry {
+    let enclave = multiprover_tee::Enclave::for_version(profile, version, seed);
     TeeRegistry {
-        measurements: vec![multiprover_tee::measurement(profile)],
+        measurements: vec![enclave.measurement()],
         instances: vec![enclave.registration(1, now.saturating_sub(3600), now + 365 * 24 * 3600)],
     }
 }
 
 /// Without the TEE compiled in, `--systems` cannot name it, so no registry is needed.
 #[cfg(not(feature = "tee"))]
-fn tee_registry(_profile: Profile, _seed: [u8; 32], _now: u64) -> TeeRegistry {
+fn tee_registry(
+    _profile: Profile,
+    _version: StatementVersion,
+    _seed: [u8; 32],
+    _now: u64,
+) -> TeeRegistry {
     TeeRegistry::default()
 }
 

@@ -24,3 +24,9 @@ use multiprover_core::SystemId;
 pub fn parse_system(s: &str) -> Result<SystemId, String> {
     s.parse::<SystemId>().map_err(|e| e.to_string())
 }
+
+/// The statement version numbered `n` (clap has checked `1..=2`).
+pub fn statement_version(n: u8) -> Result<multiprover_core::StatementVersion, error::CliError> {
+    multiprover_core::StatementVersion::from_number(n)
+        .ok_or_else(|| error::CliError::Usage(format!("unknown statement version {n}")))
+}

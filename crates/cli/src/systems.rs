@@ -5,7 +5,7 @@
 use multiprover_core::proof_system::{
     ProveError, ProveJob, ProverFactory, ProverSetup, SystemProver, Variant,
 };
-use multiprover_core::{Envelope, Profile, SystemId, SystemKey};
+use multiprover_core::{Envelope, Profile, StatementVersion, SystemId, SystemKey, TrustAnchor};
 
 use crate::error::CliError;
 
@@ -39,6 +39,18 @@ pub struct Secrets {
     pub tee_instance: Option<u32>,
     /// Council signing key (hex).
     pub council_key: Option<String>,
+    /// Statement v2: the Schnorr secret key of each genesis account (index -> hex of the
+    /// 40-byte little-endian scalar).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub accounts: std::collections::BTreeMap<u32, String>,
+}
+
+impl Secrets {
+    /// The secret key of genesis account `index`, if these secrets hold it.
+    pub fn account_key(&self, index: u32) -> Option<multiprover_core::schnorr::SecretKey> {
+        let bytes = hex::decode(self.accounts.get(&index)?).ok()?;
+        multiprover_core::schnorr::SecretKey::from_le_bytes(&bytes.try_into().ok()?).ok()
+    }
 }
 
 /// Systems compiled into this binary.
@@ -59,10 +71,12 @@ pub fn parse_seed(hex_seed: &str) -> Result<[u8; 32], CliError> {
 pub struct AnyProver(Box<dyn SystemProver>);
 
 impl AnyProver {
-    /// Build the prover of `system` for `profile`; `faulty` selects the demo-faults variant.
+    /// Build the prover of `system` for `profile` and statement `version`; `faulty` selects
+    /// the demo-faults variant.
     pub fn setup(
         system: SystemId,
         profile: Profile,
+        version: StatementVersion,
         faulty: bool,
         secrets: &Secrets,
     ) -> Result<AnyProver, CliError> {
@@ -80,6 +94,7 @@ impl AnyProver {
             },
             seed: secrets.tee_seed.as_deref().map(parse_seed).transpose()?,
             instance_id: secrets.tee_instance.unwrap_or(1),
+            version,
         };
         Ok(AnyProver(factory(&setup)?))
     }
@@ -94,20 +109,21 @@ impl AnyProver {
         self.0.system_key()
     }
 
-    /// Prove one batch. `state` is the pre-state; the prover (or enclave) runs the STF on a copy.
-    /// `inflate` > 0 is the demo fault: prove a root with the first receiver credited extra.
+    /// Prove one batch under `anchor`'s rules. `state` is the pre-state; the prover (or
+    /// enclave) runs the STF on a copy. `inflate` > 0 is the demo fault: prove a root with the
+    /// first receiver credited extra.
     pub fn prove(
         &self,
         state: &multiprover_core::SparseMerkleTree,
         batch: &multiprover_core::Batch,
-        profile: Profile,
+        anchor: &TrustAnchor,
         inflate: u64,
     ) -> Result<Envelope, CliError> {
         let mut post = state.clone();
         let witness = if inflate > 0 {
-            inflated_witness(&mut post, batch, profile, inflate)?
+            inflated_witness(&mut post, batch, anchor, inflate)?
         } else {
-            multiprover_core::apply_batch(&mut post, batch, profile)?
+            anchor.apply(&mut post, batch)?
         };
         let job = ProveJob {
             pre_state: state,
@@ -123,11 +139,15 @@ impl AnyProver {
 fn inflated_witness(
     state: &mut multiprover_core::SparseMerkleTree,
     batch: &multiprover_core::Batch,
-    profile: Profile,
+    anchor: &TrustAnchor,
     inflate: u64,
 ) -> Result<multiprover_core::BatchWitness, CliError> {
     Ok(multiprover_core::stf::apply_batch_inflated(
-        state, batch, profile, inflate,
+        state,
+        batch,
+        anchor.profile,
+        anchor.statement_version,
+        inflate,
     )?)
 }
 
@@ -135,7 +155,7 @@ fn inflated_witness(
 fn inflated_witness(
     _state: &mut multiprover_core::SparseMerkleTree,
     _batch: &multiprover_core::Batch,
-    _profile: Profile,
+    _anchor: &TrustAnchor,
     _inflate: u64,
 ) -> Result<multiprover_core::BatchWitness, CliError> {
     Err(CliError::Unavailable(

@@ -4,9 +4,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use multiprover_core::{
-    apply_batch, genesis_tree, Batch, SparseMerkleTree, Statement, TrustAnchor,
-};
+use multiprover_core::{genesis_tree, Batch, SparseMerkleTree, Statement, TrustAnchor};
 use serde::de::DeserializeOwned;
 
 use crate::error::CliError;
@@ -87,7 +85,7 @@ pub fn state_before(
                 i + 1
             )));
         }
-        apply_batch(&mut state, b, anchor.profile).map_err(|e| {
+        anchor.apply(&mut state, b).map_err(|e| {
             CliError::Usage(format!("history batch {} is invalid: {e}", b.batch_number))
         })?;
     }
@@ -119,8 +117,7 @@ pub fn replay(anchor: &TrustAnchor, batches: &[Batch]) -> Result<Replayed, CliEr
     };
     for b in batches {
         out.pre_states.push(state.clone());
-        out.statements
-            .push(apply_batch(&mut state, b, anchor.profile)?.statement);
+        out.statements.push(anchor.apply(&mut state, b)?.statement);
     }
     Ok(out)
 }

@@ -18,40 +18,21 @@ fn bench(c: &mut Criterion) {
         b.iter(|| permute(black_box(state)))
     });
 
-    let genesis: Vec<GenesisAccount> = (1..=16)
-        .map(|i| GenesisAccount {
-            index: i,
-            balance: 1 << 40,
-        })
-        .collect();
+    let genesis: Vec<GenesisAccount> = (1..=16).map(|i| GenesisAccount::new(i, 1 << 40)).collect();
     let tree = genesis_tree(20, &genesis).unwrap();
     c.bench_function("tree update (D=20)", |b| {
         let mut t = tree.clone();
         let mut n = 0u64;
         b.iter(|| {
             n += 1;
-            t.set(
-                5,
-                Account {
-                    balance: n,
-                    nonce: n,
-                },
-            )
-            .unwrap();
+            t.set(5, Account::new(n, n)).unwrap();
         })
     });
 
     let batch = Batch {
         chain_id: 7,
         batch_number: 1,
-        transfers: (0..8)
-            .map(|i| Transfer {
-                from: i + 1,
-                to: i + 2,
-                amount: 10,
-                nonce: 0,
-            })
-            .collect(),
+        transfers: (0..8).map(|i| Transfer::new(i + 1, i + 2, 10, 0)).collect(),
     };
     c.bench_function("apply_batch (D=20, T=8, with witness)", |b| {
         b.iter(|| {

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::CoreError;
 use crate::hash::Digest;
 use crate::policy::Policy;
-use crate::stf::{genesis_tree, GenesisAccount, Profile};
+use crate::statement::StatementVersion;
+use crate::stf::{check_genesis, genesis_tree, GenesisAccount, Profile};
 use crate::system::SystemId;
 
 /// Current anchor format version.
@@ -68,6 +69,10 @@ pub struct TrustAnchor {
     pub chain_id: u64,
     /// Profile (D, T).
     pub profile: Profile,
+    /// The statement version every proof under this anchor proves (docs/spec.md, "Statement
+    /// versions"). Omitted from JSON when 1, so v1 anchors keep their bytes and hash.
+    #[serde(default, skip_serializing_if = "StatementVersion::is_v1")]
+    pub statement_version: StatementVersion,
     /// Genesis state root.
     pub genesis_root: Digest,
     /// Genesis accounts; must hash to `genesis_root`.
@@ -132,6 +137,7 @@ impl TrustAnchor {
             .map_err(|e| CoreError::BadAnchor(e.to_string()))?;
         let tree = genesis_tree(self.profile.depth, &self.genesis)
             .map_err(|e| CoreError::BadAnchor(e.to_string()))?;
+        check_genesis(&self.genesis, self.statement_version)?;
         if tree.root() != self.genesis_root {
             return Err(CoreError::BadAnchor(
                 "genesis accounts do not hash to genesis_root".into(),
@@ -147,6 +153,21 @@ impl TrustAnchor {
         }
         self.policy.validate()?;
         Ok(())
+    }
+
+    /// Apply `batch` to `tree` under this anchor's profile and statement version
+    /// ([`crate::stf::apply_batch_for`]).
+    pub fn apply(
+        &self,
+        tree: &mut crate::tree::SparseMerkleTree,
+        batch: &crate::stf::Batch,
+    ) -> Result<crate::stf::BatchWitness, CoreError> {
+        crate::stf::apply_batch_for(tree, batch, self.profile, self.statement_version)
+    }
+
+    /// The batch hash of `batch` under this anchor's capacity and statement version.
+    pub fn batch_hash(&self, batch: &crate::stf::Batch) -> Result<Digest, CoreError> {
+        batch.hash_for(self.profile.capacity, self.statement_version)
     }
 
     /// The key pinned for `system`.

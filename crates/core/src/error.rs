@@ -99,6 +99,65 @@ pub enum CoreError {
         /// The amount.
         amount: u64,
     },
+    /// A transfer carries a field that its statement version does not have (a `to_pk` or a
+    /// signature under v1).
+    #[error("transfer #{transfer}: to_pk and signature are not part of statement {version}")]
+    NotInVersion {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The statement version applied.
+        version: crate::statement::StatementVersion,
+    },
+    /// Rule 6: the sender has no key, so nothing it sends can be authorised.
+    #[error("transfer #{transfer}: sender account {account} has no key (rule 6: signed by the sender's key)")]
+    SenderHasNoKey {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The sender.
+        account: u32,
+    },
+    /// Rule 6: the transfer carries no signature.
+    #[error("transfer #{transfer}: unsigned (rule 6: signed by the sender's key)")]
+    Unsigned {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+    },
+    /// Rule 6: the signature does not verify under the sender's key over the transfer's
+    /// message.
+    #[error("transfer #{transfer}: bad signature (rule 6: signed by the sender's key): {source}")]
+    BadSignature {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// Why.
+        #[source]
+        source: crate::ecgfp5::EcError,
+    },
+    /// Rule 7: the receiver has no key and `to_pk` is not a valid key.
+    #[error("transfer #{transfer}: to_pk is not a valid key for a new account (rule 7): {source}")]
+    InvalidKey {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// Why.
+        #[source]
+        source: crate::ecgfp5::EcError,
+    },
+    /// Rule 7: the receiver has a key and `to_pk` is another one.
+    #[error("transfer #{transfer}: to_pk is not the key of receiver account {account} (rule 7)")]
+    ReceiverKeyMismatch {
+        /// Position of the transfer in the batch.
+        transfer: usize,
+        /// The receiver.
+        account: u32,
+    },
+    /// A statement-v2 genesis account without a valid key.
+    #[error("genesis account {index} has no valid key: {source}")]
+    InvalidGenesisKey {
+        /// Account index.
+        index: u32,
+        /// Why.
+        #[source]
+        source: crate::ecgfp5::EcError,
+    },
     /// A value that must be a canonical Goldilocks element is not.
     #[error("{0} is not below the Goldilocks modulus")]
     NonCanonical(&'static str),
@@ -210,10 +269,17 @@ impl crate::proof_system::Classify for CoreError {
             | Self::AccountOutOfRange { .. }
             | Self::BadNonce { .. }
             | Self::InsufficientBalance { .. }
-            | Self::BalanceOverflow { .. } => ErrorKind::Unprovable,
+            | Self::BalanceOverflow { .. }
+            | Self::NotInVersion { .. }
+            | Self::SenderHasNoKey { .. }
+            | Self::Unsigned { .. }
+            | Self::BadSignature { .. }
+            | Self::InvalidKey { .. }
+            | Self::ReceiverKeyMismatch { .. } => ErrorKind::Unprovable,
             Self::NonCanonical(_)
             | Self::BadProfile { .. }
             | Self::BadGenesis(_)
+            | Self::InvalidGenesisKey { .. }
             | Self::BadDepth(_)
             | Self::IndexOutOfRange { .. }
             | Self::Malformed(_)

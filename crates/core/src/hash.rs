@@ -21,6 +21,31 @@ pub enum Tag {
     Tx = 3,
     /// Batch header, the accumulator's start.
     Batch = 4,
+    /// The Schnorr challenge sponge (statement v2; [`crate::schnorr::challenge`]).
+    Challenge = 5,
+    /// One batch slot folded into the batch accumulator, statement v2 (a two-block sponge:
+    /// it also absorbs `to_pk`).
+    TxV2 = 6,
+    /// The message digest a transfer's signature signs (statement v2).
+    Message = 7,
+}
+
+impl Tag {
+    /// Every tag, in numeric order.
+    pub const ALL: [Tag; 7] = [
+        Tag::Leaf,
+        Tag::Node,
+        Tag::Tx,
+        Tag::Batch,
+        Tag::Challenge,
+        Tag::TxV2,
+        Tag::Message,
+    ];
+
+    /// The tag as a field element (lane 8 of the initial state).
+    pub fn element(self) -> Fp {
+        Fp::new(self as u64)
+    }
 }
 
 /// A 4-element digest (a Merkle root, a leaf, the batch hash).
@@ -101,6 +126,34 @@ pub fn hash_tagged(tag: Tag, input: [Fp; 8]) -> Digest {
     state[8] = Fp::new(tag as u64);
     let out = permute(state);
     Digest([out[0], out[1], out[2], out[3]])
+}
+
+/// The tagged sponge of the statement (docs/spec.md, "Tagged sponge"): the state starts as
+/// `[0; 12]` with `tag` in lane 8; the input, zero-padded to a multiple of 8, is absorbed 8
+/// elements at a time by **overwriting** lanes 0..8, each block followed by the permutation.
+/// Returns the whole final state. Every tag has one fixed input length, so the zero padding
+/// is unambiguous; an empty input still permutes once.
+///
+/// With one block this is exactly [`hash_tagged`]'s permutation.
+pub fn sponge_tagged(tag: Tag, input: &[Fp]) -> [Fp; WIDTH] {
+    let mut state = [Fp::ZERO; WIDTH];
+    state[8] = tag.element();
+    let mut blocks = input.chunks(8).peekable();
+    if blocks.peek().is_none() {
+        return permute(state);
+    }
+    for block in blocks {
+        state[..8].fill(Fp::ZERO);
+        state[..block.len()].copy_from_slice(block);
+        state = permute(state);
+    }
+    state
+}
+
+/// [`sponge_tagged`] keeping the first four lanes as a digest.
+pub fn sponge_digest(tag: Tag, input: &[Fp]) -> Digest {
+    let s = sponge_tagged(tag, input);
+    Digest([s[0], s[1], s[2], s[3]])
 }
 
 /// `H_NODE(left ‖ right)`.

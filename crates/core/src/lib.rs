@@ -34,9 +34,10 @@ pub use proof_system::{
     VerifyContext, VerifyError,
 };
 pub use settlement::{BatchState, BatchStatus, ProofVerifier, Settlement, SubmitError};
-pub use statement::Statement;
+pub use statement::{Statement, StatementVersion};
 pub use stf::{
-    apply_batch, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile, SlotWitness, Transfer,
+    apply_batch, apply_batch_for, genesis_tree, Batch, BatchWitness, GenesisAccount, Profile,
+    SlotWitness, Transfer,
 };
 pub use system::{Family, SystemId};
 pub use tree::{Account, MerklePath, SparseMerkleTree};

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::anchor::{SystemKey, TrustAnchor};
 use crate::envelope::Envelope;
+use crate::statement::StatementVersion;
 use crate::stf::{Batch, BatchWitness, Profile};
 use crate::system::SystemId;
 use crate::tree::SparseMerkleTree;
@@ -267,13 +268,24 @@ pub enum PrecheckError {
         /// The id computed from the material.
         computed: B256,
     },
+    /// The key proves another statement version than the anchor pins (a v1 proof is never
+    /// checked against a v2 statement, nor the reverse).
+    #[error("the key proves statement {key}, the anchor pins statement {anchor}")]
+    VersionMismatch {
+        /// The anchor's statement version.
+        anchor: StatementVersion,
+        /// The version the key proves.
+        key: StatementVersion,
+    },
 }
 
 impl Classify for PrecheckError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::WrongSystem { .. } => ErrorKind::WrongSystem,
-            Self::KeyMismatch { .. } | Self::KeyIdMismatch { .. } => ErrorKind::WrongKey,
+            Self::KeyMismatch { .. }
+            | Self::KeyIdMismatch { .. }
+            | Self::VersionMismatch { .. } => ErrorKind::WrongKey,
         }
     }
 }
@@ -348,6 +360,16 @@ pub trait ProofSystem: 'static {
     /// Parse and validate the key material of a pinned key (after [`precheck`]).
     fn parse_key(key: &SystemKey) -> Result<Self::Key, Self::Error>;
 
+    /// The statement versions this implementation proves and verifies, oldest first.
+    const VERSIONS: &'static [StatementVersion] = &[StatementVersion::V1];
+
+    /// The statement version a parsed key proves (its key material says; one of
+    /// [`ProofSystem::VERSIONS`]). The registry refuses a key whose version is not the
+    /// anchor's ([`PrecheckError::VersionMismatch`]).
+    fn key_version(_key: &Self::Key) -> StatementVersion {
+        StatementVersion::V1
+    }
+
     /// Verify one envelope (after [`precheck`]) with the statement's public inputs.
     fn verify(
         key: &Self::Key,
@@ -375,7 +397,24 @@ pub fn verify_with<S: ProofSystem>(
 ) -> Result<(), VerifyError> {
     precheck::<S>(key, envelope).map_err(|e| VerifyError::new(S::ID, e))?;
     let parsed = S::parse_key(key).map_err(|e| VerifyError::new(S::ID, e))?;
+    check_version::<S>(&parsed, cx)?;
     S::verify(&parsed, envelope, cx).map_err(|e| VerifyError::new(S::ID, e))
+}
+
+/// The parsed key proves the anchor's statement version.
+pub fn check_version<S: ProofSystem>(
+    key: &S::Key,
+    cx: &VerifyContext<'_>,
+) -> Result<(), VerifyError> {
+    let (anchor, key) = (cx.anchor.statement_version, S::key_version(key));
+    if anchor == key {
+        Ok(())
+    } else {
+        Err(VerifyError::new(
+            S::ID,
+            PrecheckError::VersionMismatch { anchor, key },
+        ))
+    }
 }
 
 /// The object-safe face of a [`ProofSystem`], for registries.
@@ -458,6 +497,12 @@ impl<S: ProofSystem> DynProofSystem for Registered<S> {
                 return results;
             }
         };
+        if check_version::<S>(&parsed, cx).is_err() {
+            for i in passed {
+                results[i] = check_version::<S>(&parsed, cx);
+            }
+            return results;
+        }
         let batch: Vec<&Envelope> = passed.iter().map(|i| envelopes[*i]).collect();
         for (i, r) in passed.into_iter().zip(S::verify_many(&parsed, &batch, cx)) {
             results[i] = r.map_err(|e| VerifyError::new(S::ID, e));
@@ -510,6 +555,24 @@ pub struct ProverSetup {
     pub seed: Option<[u8; 32]>,
     /// The registered instance id, for systems that sign.
     pub instance_id: u32,
+    /// The statement version to prove (the anchor's).
+    pub version: StatementVersion,
+}
+
+/// A prover was asked for a statement version it does not prove.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{system} does not prove statement {version} yet")]
+pub struct VersionNotProven {
+    /// The system.
+    pub system: SystemId,
+    /// The version asked for.
+    pub version: StatementVersion,
+}
+
+impl Classify for VersionNotProven {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Setup
+    }
 }
 
 /// One batch to prove.
@@ -547,6 +610,8 @@ pub trait WitnessProver: Sized + Send + Sync + fmt::Debug + 'static {
     const SYSTEM: SystemId;
     /// The prover's error.
     type Error: core::error::Error + Classify + Send + Sync + 'static;
+    /// The statement versions the circuit proves.
+    const VERSIONS: &'static [StatementVersion] = &[StatementVersion::V1];
     /// Build the sound circuit for `profile` (key generation: can be slow).
     fn build_sound(profile: Profile) -> Result<Self, Self::Error>;
     /// Build the deliberately unsound demo circuit, if this build has one (`demo-faults`).
@@ -569,6 +634,16 @@ impl<P: WitnessProver> SystemProver for P {
     }
 
     fn prove(&self, job: &ProveJob<'_>) -> Result<Envelope, ProveError> {
+        let version = job.witness.version;
+        if !P::VERSIONS.contains(&version) {
+            return Err(ProveError::new(
+                P::SYSTEM,
+                VersionNotProven {
+                    system: P::SYSTEM,
+                    version,
+                },
+            ));
+        }
         self.prove_witness(job.witness)
             .map_err(|e| ProveError::new(P::SYSTEM, e))
     }
@@ -578,6 +653,15 @@ impl<P: WitnessProver> SystemProver for P {
 pub fn setup_boxed<P: WitnessProver>(
     setup: &ProverSetup,
 ) -> Result<Box<dyn SystemProver>, ProveError> {
+    if !P::VERSIONS.contains(&setup.version) {
+        return Err(ProveError::new(
+            P::SYSTEM,
+            VersionNotProven {
+                system: P::SYSTEM,
+                version: setup.version,
+            },
+        ));
+    }
     let prover = match setup.variant {
         Variant::Sound => P::build_sound(setup.profile),
         Variant::Faulty => P::build_faulty(setup.profile)

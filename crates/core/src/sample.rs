@@ -6,7 +6,9 @@ use alloc::vec::Vec;
 
 use crate::anchor::TrustAnchor;
 use crate::error::CoreError;
-use crate::stf::{apply_batch, genesis_tree, Batch, Transfer};
+use crate::schnorr::SecretKey;
+use crate::statement::StatementVersion;
+use crate::stf::{genesis_tree, Batch, Transfer};
 
 /// How many transfers a random batch holds, and how large they are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +32,19 @@ pub fn random_batches(
     n: u64,
     shape: BatchShape,
     below: &mut dyn FnMut(u64) -> u64,
+) -> Result<Vec<Batch>, CoreError> {
+    random_signed_batches(anchor, n, shape, below, &|_| None)
+}
+
+/// [`random_batches`] for any statement version: under v2 each transfer names the receiver's
+/// key and is signed with `key_of(sender)` (a sender whose key `key_of` does not know sends
+/// nothing); under v1 `key_of` is not used.
+pub fn random_signed_batches(
+    anchor: &TrustAnchor,
+    n: u64,
+    shape: BatchShape,
+    below: &mut dyn FnMut(u64) -> u64,
+    key_of: &dyn Fn(u32) -> Option<SecretKey>,
 ) -> Result<Vec<Batch>, CoreError> {
     let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
     let funded: Vec<u32> = anchor.genesis.iter().map(|a| a.index).collect();
@@ -62,19 +77,19 @@ pub fn random_batches(
                 BatchShape::Large => 1_000_000_000 / u64::from(capacity) + 1,
                 _ => 1 + below((account.balance / 4).clamp(1, 50_000)),
             };
-            let t = Transfer {
-                from,
-                to,
-                amount,
-                nonce: account.nonce as u32,
-            };
+            let mut t = Transfer::new(from, to, amount, account.nonce as u32);
+            if anchor.statement_version == StatementVersion::V2 {
+                let Some(key) = key_of(from) else { continue };
+                t.to_pk = scratch.account(to).pk;
+                t = t.signed(anchor.chain_id, &key)?;
+            }
             let mut next = scratch.clone();
             let one = Batch {
                 chain_id: anchor.chain_id,
                 batch_number: number,
                 transfers: alloc::vec![t],
             };
-            if apply_batch(&mut next, &one, anchor.profile).is_ok() {
+            if anchor.apply(&mut next, &one).is_ok() {
                 scratch = next;
                 transfers.push(t);
             }
@@ -84,7 +99,7 @@ pub fn random_batches(
             batch_number: number,
             transfers,
         };
-        apply_batch(&mut state, &batch, anchor.profile)?;
+        anchor.apply(&mut state, &batch)?;
         out.push(batch);
     }
     Ok(out)

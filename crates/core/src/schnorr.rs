@@ -28,12 +28,10 @@ use alloy_primitives::Keccak256;
 
 use crate::ecgfp5::{EcError, GFp5, Point, Scalar};
 use crate::field::Fp;
-use crate::hash::Digest;
-use crate::poseidon::{permute, WIDTH};
+use crate::hash::{sponge_tagged, Digest, Tag};
 
-/// The domain tag of the challenge sponge (lane 8 of the initial state); the tags of
-/// [`crate::hash::Tag`] are 1 to 4.
-pub const CHALLENGE_TAG: u64 = 5;
+/// The domain tag of the challenge sponge (lane 8 of the initial state): [`Tag::Challenge`].
+pub const CHALLENGE_TAG: u64 = Tag::Challenge as u64;
 
 /// Domain separation of the secret-key derivation from a seed.
 const KEYGEN_DOMAIN: &[u8] = b"multiprover/ecgfp5-schnorr/keygen/v1";
@@ -226,6 +224,21 @@ impl Signature {
     }
 }
 
+/// JSON form: [`Signature::to_bytes`] as a `0x` hex string (80 bytes); parsing rejects a
+/// non-canonical `R` coefficient and `s >= n`.
+impl serde::Serialize for Signature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        alloy_primitives::FixedBytes::<80>::from(self.to_bytes()).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Signature {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let b = alloy_primitives::FixedBytes::<80>::deserialize(d)?;
+        Signature::from_bytes(&b.0).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Verify a signature given the public key's encoding (rejects invalid and zero keys).
 pub fn verify(pk: &GFp5, m: &Digest, sig: &Signature) -> Result<(), EcError> {
     PublicKey::from_encoding(pk)?.verify(m, sig)
@@ -243,12 +256,7 @@ pub fn challenge(r: &GFp5, pk: &GFp5, m: &Digest) -> Scalar {
     input[..5].copy_from_slice(&r.0);
     input[5..10].copy_from_slice(&pk.0);
     input[10..14].copy_from_slice(&m.0);
-    let mut state = [Fp::ZERO; WIDTH];
-    state[8] = Fp::new(CHALLENGE_TAG);
-    for block in input.chunks(8) {
-        state[..8].copy_from_slice(block);
-        state = permute(state);
-    }
+    let state = sponge_tagged(Tag::Challenge, &input);
     Scalar::from_base_p_digits(&state[..8])
 }
 

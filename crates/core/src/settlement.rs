@@ -200,7 +200,7 @@ impl Settlement {
                 got: batch.batch_number,
             });
         }
-        let batch_hash = batch.hash(self.anchor.profile.capacity)?;
+        let batch_hash = self.anchor.batch_hash(&batch)?;
         let value_at_risk = batch.value_at_risk();
         let decision = self
             .policy

@@ -8,6 +8,71 @@ use crate::error::CoreError;
 use crate::field::Fp;
 use crate::hash::Digest;
 
+/// The version of the statement an anchor pins and a system's key proves
+/// (docs/spec.md, "Statement versions").
+///
+/// - [`StatementVersion::V1`]: unsigned transfers, keyless leaves, 12 public inputs.
+/// - [`StatementVersion::V2`]: accounts own EcGFp5 Schnorr keys, transfers are signed (rules
+///   6 and 7), `H_TX` absorbs `to_pk`, 14 public inputs.
+///
+/// JSON: the number `1` or `2`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatementVersion {
+    /// Version 1.
+    #[default]
+    V1 = 1,
+    /// Version 2.
+    V2 = 2,
+}
+
+impl StatementVersion {
+    /// Every version, oldest first.
+    pub const ALL: [StatementVersion; 2] = [StatementVersion::V1, StatementVersion::V2];
+
+    /// The version number.
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The version with this number.
+    pub fn from_number(n: u8) -> Option<StatementVersion> {
+        StatementVersion::ALL.into_iter().find(|v| v.number() == n)
+    }
+
+    /// Whether this is version 1 (serde's `skip_serializing_if`: v1 anchors keep their bytes).
+    pub fn is_v1(&self) -> bool {
+        *self == StatementVersion::V1
+    }
+
+    /// Number of public inputs a circuit of this version exposes (12 or 14).
+    pub fn public_input_count(self) -> usize {
+        match self {
+            StatementVersion::V1 => 12,
+            StatementVersion::V2 => 14,
+        }
+    }
+}
+
+impl core::fmt::Display for StatementVersion {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "v{}", self.number())
+    }
+}
+
+impl Serialize for StatementVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.number())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatementVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u8::deserialize(d)?;
+        StatementVersion::from_number(n)
+            .ok_or_else(|| serde::de::Error::custom("unknown statement version (expected 1 or 2)"))
+    }
+}
+
 /// `(chain_id, batch_number, pre_root, post_root, batch_hash)`: "applying the batch with this
 /// hash to the state with root `pre_root` gives `post_root`". `chain_id` and `batch_number`
 /// are bound through `batch_hash`.
@@ -52,6 +117,33 @@ impl Statement {
     /// Public inputs as `u64`s.
     pub fn public_inputs_u64(&self) -> [u64; 12] {
         self.public_inputs().map(|e| e.as_u64())
+    }
+
+    /// The 14 public inputs of statement v2:
+    /// `chain_id ‖ batch_number ‖ pre_root(4) ‖ post_root(4) ‖ batch_hash(4)`, so a proof
+    /// relabelled to another chain or batch fails verification by itself. `None` when the
+    /// chain id or batch number is not below p (see [`Statement::validate`]).
+    pub fn public_inputs_v2(&self) -> Option<[Fp; 14]> {
+        let mut out = [Fp::ZERO; 14];
+        out[0] = Fp::from_canonical(self.chain_id)?;
+        out[1] = Fp::from_canonical(self.batch_number)?;
+        out[2..].copy_from_slice(&self.public_inputs());
+        Some(out)
+    }
+
+    /// The public inputs of `version` as `u64`s (12 or 14 of them).
+    pub fn public_inputs_for(
+        &self,
+        version: StatementVersion,
+    ) -> Result<alloc::vec::Vec<u64>, CoreError> {
+        Ok(match version {
+            StatementVersion::V1 => self.public_inputs_u64().to_vec(),
+            StatementVersion::V2 => self
+                .public_inputs_v2()
+                .ok_or(CoreError::Malformed("chain id or batch number not below p"))?
+                .map(|e| e.as_u64())
+                .to_vec(),
+        })
     }
 
     /// Binary form: `chain_id u64 LE ‖ batch_number u64 LE ‖ pre_root ‖ post_root ‖ batch_hash`.

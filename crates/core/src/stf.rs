@@ -6,10 +6,12 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::ecgfp5::GFp5;
 use crate::error::CoreError;
 use crate::field::{Fp, P};
-use crate::hash::{hash_tagged, Digest, Tag};
-use crate::statement::Statement;
+use crate::hash::{hash_tagged, sponge_digest, Digest, Tag};
+use crate::schnorr::{self, PublicKey, SecretKey, Signature};
+use crate::statement::{Statement, StatementVersion};
 use crate::tree::{Account, MerklePath, SparseMerkleTree, MAX_DEPTH};
 
 /// Balances stay strictly below this bound.
@@ -56,6 +58,9 @@ impl Default for Profile {
 }
 
 /// One transfer. All-zero is the padding slot.
+///
+/// Under statement v2 a transfer also names the receiver's key (`to_pk`) and carries the
+/// sender's Schnorr signature over [`Transfer::message`]; under v1 both must be absent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
@@ -67,6 +72,14 @@ pub struct Transfer {
     pub amount: u64,
     /// Must equal the sender's nonce.
     pub nonce: u32,
+    /// The receiver's key (v2, rule 7): the key it already has, or the key it gets if it has
+    /// none. Zero (and omitted from JSON) under v1.
+    #[serde(default, skip_serializing_if = "GFp5::is_zero")]
+    pub to_pk: GFp5,
+    /// The sender's signature over [`Transfer::message`] (v2, rule 6). A witness: published
+    /// with the batch for provers, not absorbed by the batch hash. Absent under v1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
 }
 
 impl Transfer {
@@ -76,7 +89,21 @@ impl Transfer {
         to: 0,
         amount: 0,
         nonce: 0,
+        to_pk: GFp5::ZERO,
+        signature: None,
     };
+
+    /// An unsigned transfer with no receiver key (a v1 transfer).
+    pub const fn new(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
+        Transfer {
+            from,
+            to,
+            amount,
+            nonce,
+            to_pk: GFp5::ZERO,
+            signature: None,
+        }
+    }
 
     /// The four elements `[from, to, amount, nonce]`; `None` when `amount >= p`.
     pub fn to_elements(&self) -> Option<[Fp; 4]> {
@@ -86,6 +113,29 @@ impl Transfer {
             Fp::from_canonical(self.amount)?,
             Fp::from(self.nonce),
         ])
+    }
+
+    /// The message digest the sender signs (statement v2, rule 6):
+    /// `m = H_MSG(chain_id, from, to, amount, nonce, to_pk0..to_pk4)`, the tagged sponge
+    /// ([`crate::hash::sponge_tagged`]) with tag [`Tag::Message`] over these 10 elements
+    /// (two blocks), first four lanes. It binds the chain, both accounts, the amount, the
+    /// nonce (so it never replays) and the receiver's key.
+    pub fn message(&self, chain_id: u64) -> Result<Digest, CoreError> {
+        let chain = Fp::from_canonical(chain_id).ok_or(CoreError::NonCanonical("chain_id"))?;
+        let e = self
+            .to_elements()
+            .ok_or(CoreError::NonCanonical("amount"))?;
+        let mut input = [Fp::ZERO; 10];
+        input[0] = chain;
+        input[1..5].copy_from_slice(&e);
+        input[5..10].copy_from_slice(&self.to_pk.0);
+        Ok(sponge_digest(Tag::Message, &input))
+    }
+
+    /// This transfer signed by `key` for chain `chain_id` (deterministic: no RNG needed).
+    pub fn signed(mut self, chain_id: u64, key: &SecretKey) -> Result<Transfer, CoreError> {
+        self.signature = Some(key.sign(&self.message(chain_id)?));
+        Ok(self)
     }
 }
 
@@ -107,10 +157,24 @@ impl Batch {
         self.transfers.iter().map(|t| t.amount as u128).sum()
     }
 
-    /// The batch hash for capacity `T`:
-    /// `acc = H_BATCH([chain_id, batch_number, count, T, 0, 0, 0, 0])`, then for each slot
-    /// `acc = H_TX([acc(4), from, to, amount, nonce])`, padding slots all zero.
+    /// The statement-v1 batch hash for capacity `T` ([`Batch::hash_for`] with
+    /// [`StatementVersion::V1`]).
     pub fn hash(&self, capacity: u32) -> Result<Digest, CoreError> {
+        self.hash_for(capacity, StatementVersion::V1)
+    }
+
+    /// The batch hash for capacity `T` under `version` (docs/spec.md, "Transfers and
+    /// batches"), padding slots all zero:
+    ///
+    /// - v1: `acc = H_BATCH([chain_id, batch_number, count, T, 0, 0, 0, 0])`, then per slot
+    ///   `acc = H_TX([acc(4), from, to, amount, nonce])`.
+    /// - v2: `acc = H_BATCH([chain_id, batch_number, count, T, 2, 0, 0, 0])`, then per slot
+    ///   `acc = H_TX2(acc(4), from, to, amount, nonce, to_pk(5))`, the tagged sponge with
+    ///   [`Tag::TxV2`] over those 13 elements (two blocks). Signatures are not absorbed.
+    ///
+    /// Under v1 a transfer with a `to_pk` or a signature is refused
+    /// ([`CoreError::NotInVersion`]): the v1 hash would not bind them.
+    pub fn hash_for(&self, capacity: u32, version: StatementVersion) -> Result<Digest, CoreError> {
         let count = self.transfers.len();
         if count > capacity as usize {
             return Err(CoreError::TooManyTransfers { count, capacity });
@@ -119,6 +183,10 @@ impl Batch {
             Fp::from_canonical(self.chain_id).ok_or(CoreError::NonCanonical("chain_id"))?;
         let number =
             Fp::from_canonical(self.batch_number).ok_or(CoreError::NonCanonical("batch_number"))?;
+        let marker = match version {
+            StatementVersion::V1 => Fp::ZERO,
+            StatementVersion::V2 => Fp::from(u32::from(version.number())),
+        };
         let mut acc = hash_tagged(
             Tag::Batch,
             [
@@ -126,7 +194,7 @@ impl Batch {
                 number,
                 Fp::new(count as u64),
                 Fp::from(capacity),
-                Fp::ZERO,
+                marker,
                 Fp::ZERO,
                 Fp::ZERO,
                 Fp::ZERO,
@@ -139,12 +207,29 @@ impl Batch {
                 .copied()
                 .unwrap_or(Transfer::PADDING);
             let e = t.to_elements().ok_or(CoreError::NonCanonical("amount"))?;
-            acc = hash_tagged(
-                Tag::Tx,
-                [
-                    acc.0[0], acc.0[1], acc.0[2], acc.0[3], e[0], e[1], e[2], e[3],
-                ],
-            );
+            acc = match version {
+                StatementVersion::V1 => {
+                    if !t.to_pk.is_zero() || t.signature.is_some() {
+                        return Err(CoreError::NotInVersion {
+                            transfer: slot,
+                            version,
+                        });
+                    }
+                    hash_tagged(
+                        Tag::Tx,
+                        [
+                            acc.0[0], acc.0[1], acc.0[2], acc.0[3], e[0], e[1], e[2], e[3],
+                        ],
+                    )
+                }
+                StatementVersion::V2 => {
+                    let mut input = [Fp::ZERO; 13];
+                    input[..4].copy_from_slice(&acc.0);
+                    input[4..8].copy_from_slice(&e);
+                    input[8..].copy_from_slice(&t.to_pk.0);
+                    sponge_digest(Tag::TxV2, &input)
+                }
+            };
         }
         Ok(acc)
     }
@@ -184,6 +269,9 @@ pub struct SlotWitness {
 pub struct BatchWitness {
     /// The profile the batch was applied under.
     pub profile: Profile,
+    /// The statement version whose rules the batch was applied under.
+    #[serde(default)]
+    pub version: StatementVersion,
     /// The statement proven.
     pub statement: Statement,
     /// Number of real transfers.
@@ -192,13 +280,17 @@ pub struct BatchWitness {
     pub slots: Vec<SlotWitness>,
 }
 
-/// Check one transfer against the accounts as they are; return the new sender and receiver.
+/// Check one transfer of a batch for chain `chain_id` against the accounts as they are,
+/// under `version`'s rules; return the new sender and receiver. Rules 1 to 5 hold in every
+/// version; rules 6 (signature) and 7 (receiver key) are statement v2's.
 pub fn check_transfer(
     slot: usize,
     t: &Transfer,
     sender: Account,
     receiver: Account,
     depth: u8,
+    version: StatementVersion,
+    chain_id: u64,
 ) -> Result<(Account, Account), CoreError> {
     if t.from == t.to {
         return Err(CoreError::SelfTransfer {
@@ -237,26 +329,83 @@ pub fn check_transfer(
             amount: t.amount,
         });
     }
+    let receiver_pk = match version {
+        StatementVersion::V1 => {
+            if !t.to_pk.is_zero() || t.signature.is_some() {
+                return Err(CoreError::NotInVersion {
+                    transfer: slot,
+                    version,
+                });
+            }
+            receiver.pk
+        }
+        StatementVersion::V2 => {
+            // Rule 6: signed by the sender's key over the transfer's message.
+            if sender.pk.is_zero() {
+                return Err(CoreError::SenderHasNoKey {
+                    transfer: slot,
+                    account: t.from,
+                });
+            }
+            let sig = t
+                .signature
+                .as_ref()
+                .ok_or(CoreError::Unsigned { transfer: slot })?;
+            let m = t.message(chain_id)?;
+            schnorr::verify(&sender.pk, &m, sig).map_err(|source| CoreError::BadSignature {
+                transfer: slot,
+                source,
+            })?;
+            // Rule 7: the receiver's key is `to_pk`: the one it has, or a valid new one.
+            if receiver.pk.is_zero() {
+                PublicKey::from_encoding(&t.to_pk).map_err(|source| CoreError::InvalidKey {
+                    transfer: slot,
+                    source,
+                })?;
+                t.to_pk
+            } else if t.to_pk != receiver.pk {
+                return Err(CoreError::ReceiverKeyMismatch {
+                    transfer: slot,
+                    account: t.to,
+                });
+            } else {
+                receiver.pk
+            }
+        }
+    };
     Ok((
         Account {
             balance: sender.balance - t.amount,
             nonce: sender.nonce + 1,
+            pk: sender.pk,
         },
         Account {
             balance: new_to as u64,
             nonce: receiver.nonce,
+            pk: receiver_pk,
         },
     ))
 }
 
-/// Apply a batch to the state. On error the state is unchanged and the error names the first
-/// transfer that breaks a rule and the rule.
+/// Apply a batch to the state under statement v1 ([`apply_batch_for`] with
+/// [`StatementVersion::V1`]).
 pub fn apply_batch(
     tree: &mut SparseMerkleTree,
     batch: &Batch,
     profile: Profile,
 ) -> Result<BatchWitness, CoreError> {
-    apply_inner(tree, batch, profile, 0)
+    apply_inner(tree, batch, profile, StatementVersion::V1, 0)
+}
+
+/// Apply a batch to the state under `version`'s rules. On error the state is unchanged and
+/// the error names the first transfer that breaks a rule and the rule.
+pub fn apply_batch_for(
+    tree: &mut SparseMerkleTree,
+    batch: &Batch,
+    profile: Profile,
+    version: StatementVersion,
+) -> Result<BatchWitness, CoreError> {
+    apply_inner(tree, batch, profile, version, 0)
 }
 
 /// **Fault injection for demos only.** What an implementation with a missing constraint
@@ -268,15 +417,17 @@ pub fn apply_batch_inflated(
     tree: &mut SparseMerkleTree,
     batch: &Batch,
     profile: Profile,
+    version: StatementVersion,
     extra: u64,
 ) -> Result<BatchWitness, CoreError> {
-    apply_inner(tree, batch, profile, extra)
+    apply_inner(tree, batch, profile, version, extra)
 }
 
 fn apply_inner(
     tree: &mut SparseMerkleTree,
     batch: &Batch,
     profile: Profile,
+    version: StatementVersion,
     extra: u64,
 ) -> Result<BatchWitness, CoreError> {
     profile.validate()?;
@@ -286,7 +437,7 @@ fn apply_inner(
             capacity: profile.capacity,
         });
     }
-    let batch_hash = batch.hash(profile.capacity)?;
+    let batch_hash = batch.hash_for(profile.capacity, version)?;
     // Validate everything against an overlay first, so that a failure changes nothing.
     let mut overlay: BTreeMap<u32, Account> = BTreeMap::new();
     for (slot, t) in batch.transfers.iter().enumerate() {
@@ -299,6 +450,8 @@ fn apply_inner(
             get(&overlay, t.from),
             get(&overlay, t.to),
             profile.depth,
+            version,
+            batch.chain_id,
         )?;
         overlay.insert(t.from, s);
         overlay.insert(t.to, r);
@@ -311,7 +464,15 @@ fn apply_inner(
             Some(t) => {
                 let sender = tree.account(t.from);
                 let receiver = tree.account(t.to);
-                let (s, mut r) = check_transfer(slot, t, sender, receiver, profile.depth)?;
+                let (s, mut r) = check_transfer(
+                    slot,
+                    t,
+                    sender,
+                    receiver,
+                    profile.depth,
+                    version,
+                    batch.chain_id,
+                )?;
                 if slot == 0 && extra > 0 {
                     r.balance = (r.balance + extra) % BALANCE_BOUND;
                 }
@@ -351,6 +512,7 @@ fn apply_inner(
     }
     Ok(BatchWitness {
         profile,
+        version,
         statement: Statement {
             chain_id: batch.chain_id,
             batch_number: batch.batch_number,
@@ -363,7 +525,7 @@ fn apply_inner(
     })
 }
 
-/// A genesis account: index and starting balance (nonce 0).
+/// A genesis account: index, starting balance (nonce 0) and, under statement v2, its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenesisAccount {
@@ -371,6 +533,49 @@ pub struct GenesisAccount {
     pub index: u32,
     /// Starting balance (< 2^60).
     pub balance: u64,
+    /// The account's key (statement v2: a valid key, checked by [`check_genesis`]; v1: zero).
+    /// Omitted from JSON when zero.
+    #[serde(default, skip_serializing_if = "GFp5::is_zero")]
+    pub pk: GFp5,
+}
+
+impl GenesisAccount {
+    /// A keyless genesis account (statement v1).
+    pub const fn new(index: u32, balance: u64) -> GenesisAccount {
+        GenesisAccount {
+            index,
+            balance,
+            pk: GFp5::ZERO,
+        }
+    }
+
+    /// A genesis account owning `pk` (statement v2).
+    pub const fn with_key(index: u32, balance: u64, pk: GFp5) -> GenesisAccount {
+        GenesisAccount { index, balance, pk }
+    }
+}
+
+/// Check genesis keys against `version`: under v1 no account has a key; under v2 every
+/// account has a valid key (a keyless account could never spend its balance).
+pub fn check_genesis(
+    accounts: &[GenesisAccount],
+    version: StatementVersion,
+) -> Result<(), CoreError> {
+    for a in accounts {
+        match version {
+            StatementVersion::V1 if !a.pk.is_zero() => {
+                return Err(CoreError::BadGenesis("statement v1 accounts have no key"));
+            }
+            StatementVersion::V1 => {}
+            StatementVersion::V2 => {
+                PublicKey::from_encoding(&a.pk).map_err(|source| CoreError::InvalidGenesisKey {
+                    index: a.index,
+                    source,
+                })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Build the genesis state. Indices must be in range and distinct, balances below 2^60.
@@ -391,6 +596,7 @@ pub fn genesis_tree(depth: u8, accounts: &[GenesisAccount]) -> Result<SparseMerk
             Account {
                 balance: a.balance,
                 nonce: 0,
+                pk: a.pk,
             },
         )
         .map_err(|_| CoreError::BadGenesis("account index out of range"))?;

@@ -1,6 +1,8 @@
 //! The sparse Merkle tree of accounts, depth `D`, with cached empty subtrees.
 //!
-//! Leaf of an account = `H_LEAF([balance, nonce, 0, 0, 0, 0, 0, 0])`; inner node =
+//! Leaf of an account = `H_LEAF([balance, nonce, pk0, pk1, pk2, pk3, pk4, 0])` (`pk` is the
+//! account's EcGFp5 key encoding, zero for "no key": statement v1 leaves are exactly the
+//! keyless v2 leaves); inner node =
 //! `H_NODE(left ‖ right)`. Bit `i` of the account index (from the leaf up) says whether the
 //! node at level `i` on the path is a right child (1) or a left child (0).
 
@@ -8,6 +10,7 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::ecgfp5::GFp5;
 use crate::error::CoreError;
 use crate::field::Fp;
 use crate::hash::{hash_node, hash_tagged, Digest, Tag};
@@ -15,21 +18,36 @@ use crate::hash::{hash_node, hash_tagged, Digest, Tag};
 /// Largest supported depth (account indices are `u32`).
 pub const MAX_DEPTH: u8 = 32;
 
-/// An account's state. An untouched account is `{ balance: 0, nonce: 0 }`.
+/// An account's state. An untouched account is `{ balance: 0, nonce: 0, pk: 0 }`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     /// Balance, always below 2^60.
     pub balance: u64,
     /// Number of transfers sent.
     pub nonce: u64,
+    /// The account's public key (statement v2): the encoding of an EcGFp5 point, zero when
+    /// the account has no key yet. Always zero under statement v1. Omitted from JSON when
+    /// zero.
+    #[serde(default, skip_serializing_if = "GFp5::is_zero")]
+    pub pk: GFp5,
 }
 
 impl Account {
+    /// A keyless account.
+    pub const fn new(balance: u64, nonce: u64) -> Account {
+        Account {
+            balance,
+            nonce,
+            pk: GFp5::ZERO,
+        }
+    }
+
     /// The leaf digest of this account.
     pub fn leaf(&self) -> Digest {
         let mut input = [Fp::ZERO; 8];
         input[0] = Fp::reduce_u64(self.balance);
         input[1] = Fp::reduce_u64(self.nonce);
+        input[2..7].copy_from_slice(&self.pk.0);
         hash_tagged(Tag::Leaf, input)
     }
 }
@@ -214,7 +232,7 @@ mod tests {
             let mut map = BTreeMap::new();
             for (i, balance, nonce) in writes {
                 let i = i % (1u32 << depth);
-                let a = Account { balance, nonce };
+                let a = Account::new(balance, nonce);
                 tree.set(i, a).unwrap();
                 if a == Account::default() { map.remove(&i); } else { map.insert(i, a); }
                 let path = tree.path(i).unwrap();
@@ -235,29 +253,14 @@ mod tests {
         let mut t = SparseMerkleTree::new(4).unwrap();
         assert!(t.path(16).is_err());
         assert!(t.set(16, Account::default()).is_err());
-        assert!(t
-            .set(
-                15,
-                Account {
-                    balance: 1,
-                    nonce: 0
-                }
-            )
-            .is_ok());
+        assert!(t.set(15, Account::new(1, 0)).is_ok());
     }
 
     #[test]
     fn resetting_to_default_restores_empty_root() {
         let mut t = SparseMerkleTree::new(20).unwrap();
         let empty = t.root();
-        t.set(
-            12345,
-            Account {
-                balance: 7,
-                nonce: 1,
-            },
-        )
-        .unwrap();
+        t.set(12345, Account::new(7, 1)).unwrap();
         assert_ne!(t.root(), empty);
         t.set(12345, Account::default()).unwrap();
         assert_eq!(t.root(), empty);

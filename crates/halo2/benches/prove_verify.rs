@@ -38,22 +38,14 @@ fn bench(c: &mut Criterion) {
     println!("keygen (params + vk + pk): {:.2?}", t.elapsed());
 
     let accounts: Vec<GenesisAccount> = (1..=2 * profile.capacity)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
+        .map(|index| GenesisAccount::new(index, 1_000_000))
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts).expect("genesis");
     let batch = Batch {
         chain_id: 7,
         batch_number: 1,
         transfers: (0..profile.capacity)
-            .map(|i| Transfer {
-                from: 2 * i + 1,
-                to: 2 * i + 2,
-                amount: 10 + i as u64,
-                nonce: 0,
-            })
+            .map(|i| Transfer::new(2 * i + 1, 2 * i + 2, 10 + i as u64, 0))
             .collect(),
     };
     let witness = apply_batch(&mut tree, &batch, profile).expect("batch");

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use multiprover_core::settlement::{statement_for, BatchState, BatchStatus, Settlement};
 use multiprover_core::{
-    apply_batch, genesis_tree, Batch, Digest, SparseMerkleTree, Statement, SystemId, TrustAnchor,
+    genesis_tree, Batch, Digest, SparseMerkleTree, Statement, SystemId, TrustAnchor,
 };
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +100,7 @@ impl NodeState {
         let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
         let mut settlement = Settlement::new(anchor.clone())?;
         for (batch, claimed) in store.batches()? {
-            apply_batch(&mut state, &batch, anchor.profile).map_err(|e| {
+            anchor.apply(&mut state, &batch).map_err(|e| {
                 Error::corrupt_because(
                     format!("stored batch {} does not apply", batch.batch_number),
                     e,
@@ -163,7 +163,7 @@ impl NodeState {
             }));
         }
         let mut scratch = self.state.clone();
-        let w = apply_batch(&mut scratch, &batch, anchor.profile)?;
+        let w = anchor.apply(&mut scratch, &batch)?;
         let mut settlement = self.settlement.clone();
         settlement.propose(batch.clone(), w.statement.post_root)?;
         self.store

@@ -63,19 +63,11 @@ fn wrap(
 fn main() {
     let profile = Profile::DEFAULT;
     let accounts: Vec<GenesisAccount> = (1..=16)
-        .map(|i| GenesisAccount {
-            index: i * 4099,
-            balance: 1_000_000,
-        })
+        .map(|i| GenesisAccount::new(i * 4099, 1_000_000))
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts).unwrap();
     let transfers = (0..8u32)
-        .map(|i| Transfer {
-            from: (2 * i + 1) * 4099,
-            to: (2 * i + 2) * 4099,
-            amount: 10 + i as u64,
-            nonce: 0,
-        })
+        .map(|i| Transfer::new((2 * i + 1) * 4099, (2 * i + 2) * 4099, 10 + i as u64, 0))
         .collect();
     let w = apply_batch(
         &mut tree,

@@ -16,19 +16,11 @@ use multiprover_stark::{verify, Prover};
 
 fn witness(profile: Profile) -> BatchWitness {
     let accounts: Vec<GenesisAccount> = (1..=64)
-        .map(|i| GenesisAccount {
-            index: i * 1000,
-            balance: 1_000_000_000,
-        })
+        .map(|i| GenesisAccount::new(i * 1000, 1_000_000_000))
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts).unwrap();
     let transfers = (0..profile.capacity)
-        .map(|i| Transfer {
-            from: (1 + i % 64) * 1000,
-            to: 777_000 + i,
-            amount: 10 + i as u64,
-            nonce: i / 64,
-        })
+        .map(|i| Transfer::new((1 + i % 64) * 1000, 777_000 + i, 10 + i as u64, i / 64))
         .collect();
     let batch = Batch {
         chain_id: 7,

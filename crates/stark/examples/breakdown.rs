@@ -15,19 +15,11 @@ fn main() {
         capacity: 8,
     };
     let accounts: Vec<GenesisAccount> = (1..=64)
-        .map(|i| GenesisAccount {
-            index: i * 1000,
-            balance: 1_000_000_000,
-        })
+        .map(|i| GenesisAccount::new(i * 1000, 1_000_000_000))
         .collect();
     let mut tree = genesis_tree(profile.depth, &accounts).expect("genesis");
     let transfers = (0..profile.capacity)
-        .map(|i| Transfer {
-            from: (1 + i) * 1000,
-            to: 777_000 + i,
-            amount: 10,
-            nonce: 0,
-        })
+        .map(|i| Transfer::new((1 + i) * 1000, 777_000 + i, 10, 0))
         .collect();
     let batch = Batch {
         chain_id: 7,

@@ -12,19 +12,11 @@ use multiprover_testkit::NOW;
 
 fn setup(profile: Profile) -> (multiprover_core::SparseMerkleTree, Batch) {
     let genesis: Vec<GenesisAccount> = (1..=16)
-        .map(|index| GenesisAccount {
-            index,
-            balance: 1_000_000,
-        })
+        .map(|index| GenesisAccount::new(index, 1_000_000))
         .collect();
     let tree = genesis_tree(profile.depth, &genesis).expect("genesis");
     let transfers = (0..profile.capacity)
-        .map(|i| Transfer {
-            from: 1 + (i % 8),
-            to: 9 + (i % 8),
-            amount: 10 + i as u64,
-            nonce: i / 8,
-        })
+        .map(|i| Transfer::new(1 + (i % 8), 9 + (i % 8), 10 + i as u64, i / 8))
         .collect();
     let batch = Batch {
         chain_id: 7,

@@ -26,12 +26,7 @@ fn main() {
     let batch = Batch {
         chain_id: 7,
         batch_number: 1,
-        transfers: vec![Transfer {
-            from: 1,
-            to: 2,
-            amount: 100,
-            nonce: 0,
-        }],
+        transfers: vec![Transfer::new(1, 2, 100, 0)],
     };
     let envelope = enclave.attest(1, &state, &batch).expect("attest");
     let start = Instant::now();

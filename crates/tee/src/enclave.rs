@@ -8,13 +8,13 @@ use core::fmt;
 use alloy_primitives::{keccak256, Address, Bytes, Signature, B256};
 use k256::ecdsa::SigningKey;
 use multiprover_core::{
-    apply_batch, Batch, Envelope, Profile, SparseMerkleTree, Statement, SystemId, SystemKey,
-    TeeInstance,
+    apply_batch_for, Batch, Envelope, Profile, SparseMerkleTree, Statement, StatementVersion,
+    SystemId, SystemKey, TeeInstance,
 };
 
 use crate::error::Error;
 use crate::proof::TeeProof;
-use crate::verifier::measurement;
+use crate::verifier::{key_material, measurement_for};
 
 /// A simulated enclave: its measurement (executor build + profile) and its instance key.
 ///
@@ -22,6 +22,7 @@ use crate::verifier::measurement;
 /// enclave generates it inside the enclave and never lets it out.
 pub struct Enclave {
     profile: Profile,
+    version: StatementVersion,
     measurement: B256,
     key: SigningKey,
     address: Address,
@@ -31,6 +32,7 @@ impl fmt::Debug for Enclave {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Enclave")
             .field("profile", &self.profile)
+            .field("version", &self.version)
             .field("measurement", &self.measurement)
             .field("address", &self.address)
             .finish_non_exhaustive()
@@ -42,6 +44,12 @@ impl Enclave {
     /// the first `keccak256("multiprover-tee-enclave-key-v1" ‖ seed ‖ counter u32 LE)`,
     /// counter = 0, 1, ..., that is a valid secp256k1 secret key.
     pub fn new(profile: Profile, seed: [u8; 32]) -> Enclave {
+        Enclave::for_version(profile, StatementVersion::V1, seed)
+    }
+
+    /// [`Enclave::new`] for an executor of statement `version` (its measurement is
+    /// [`crate::measurement_for`] of it).
+    pub fn for_version(profile: Profile, version: StatementVersion, seed: [u8; 32]) -> Enclave {
         let mut buf = [0u8; 30 + 32 + 4];
         buf[..30].copy_from_slice(b"multiprover-tee-enclave-key-v1");
         buf[30..62].copy_from_slice(&seed);
@@ -57,7 +65,8 @@ impl Enclave {
         let address = Address::from_public_key(key.verifying_key());
         Enclave {
             profile,
-            measurement: measurement(profile),
+            version,
+            measurement: measurement_for(profile, version),
             key,
             address,
         }
@@ -96,7 +105,7 @@ impl Enclave {
         SystemKey {
             system: SystemId::Tee,
             vk_id: self.measurement,
-            key: Bytes::new(),
+            key: Bytes::from_static(key_material(self.version)),
         }
     }
 
@@ -109,7 +118,8 @@ impl Enclave {
         batch: &Batch,
     ) -> Result<Envelope, Error> {
         let mut tree = state.clone();
-        let witness = apply_batch(&mut tree, batch, self.profile).map_err(Error::Stf)?;
+        let witness =
+            apply_batch_for(&mut tree, batch, self.profile, self.version).map_err(Error::Stf)?;
         self.sign(id, witness.statement)
     }
 
@@ -126,9 +136,14 @@ impl Enclave {
         extra: u64,
     ) -> Result<Envelope, Error> {
         let mut tree = state.clone();
-        let witness =
-            multiprover_core::stf::apply_batch_inflated(&mut tree, batch, self.profile, extra)
-                .map_err(Error::Stf)?;
+        let witness = multiprover_core::stf::apply_batch_inflated(
+            &mut tree,
+            batch,
+            self.profile,
+            self.version,
+            extra,
+        )
+        .map_err(Error::Stf)?;
         self.sign(id, witness.statement)
     }
 

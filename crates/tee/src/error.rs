@@ -11,8 +11,9 @@ pub enum Error {
     /// one.
     #[error(transparent)]
     Precheck(#[from] PrecheckError),
-    /// The TEE's system key carries key material; it must be empty (its keys are the registry).
-    #[error("the tee system key must carry no key material ({0} bytes found)")]
+    /// The TEE's system key carries key material other than a statement version's (empty
+    /// for v1, the byte 2 for v2; its keys are the registry).
+    #[error("the tee system key carries {0} bytes that name no statement version")]
     KeyNotEmpty(usize),
     /// The measurement is not in the registry's accepted measurements.
     #[error("measurement {0} is not accepted by the registry")]

@@ -19,6 +19,6 @@ pub use system::Tee;
 #[cfg(feature = "prover")]
 pub use system::{setup_prover, TeeProver};
 pub use verifier::{
-    check_key, find_instance, is_high_s, measurement, verify, verify_attestation,
-    EXECUTOR_BUILD_ID, SECP256K1_HALF_ORDER,
+    check_key, find_instance, is_high_s, key_material, measurement, measurement_for, verify,
+    verify_attestation, EXECUTOR_BUILD_ID, SECP256K1_HALF_ORDER,
 };

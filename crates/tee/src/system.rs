@@ -2,7 +2,7 @@
 //! [`SystemProver`](multiprover_core::proof_system::SystemProver)).
 
 use multiprover_core::proof_system::{ProofSystem, VerifyContext};
-use multiprover_core::{Envelope, SystemId, SystemKey, B256};
+use multiprover_core::{Envelope, StatementVersion, SystemId, SystemKey, B256};
 
 use crate::verifier::{check_key, verify_attestation};
 use crate::Error;
@@ -14,8 +14,10 @@ pub struct Tee;
 impl ProofSystem for Tee {
     const ID: SystemId = SystemId::Tee;
     const VK_DOMAIN: &'static [u8] = b"multiprover-tee-measurement-v1";
-    type Key = ();
+    /// The statement version the key attests.
+    type Key = StatementVersion;
     type Error = Error;
+    const VERSIONS: &'static [StatementVersion] = &[StatementVersion::V1, StatementVersion::V2];
 
     /// The TEE's key id is the enclave measurement, which the anchor's registry must accept
     /// (checked by `verify`), not a hash of key material (it has none).
@@ -23,11 +25,19 @@ impl ProofSystem for Tee {
         None
     }
 
-    fn parse_key(key: &SystemKey) -> Result<(), Error> {
+    fn parse_key(key: &SystemKey) -> Result<StatementVersion, Error> {
         check_key(key)
     }
 
-    fn verify(_: &(), envelope: &Envelope, cx: &VerifyContext<'_>) -> Result<(), Error> {
+    fn key_version(key: &StatementVersion) -> StatementVersion {
+        *key
+    }
+
+    fn verify(
+        _: &StatementVersion,
+        envelope: &Envelope,
+        cx: &VerifyContext<'_>,
+    ) -> Result<(), Error> {
         verify_attestation(&cx.anchor.tee, envelope, cx.now_unix)
     }
 }
@@ -80,7 +90,7 @@ mod prover {
             .seed
             .ok_or_else(|| ProveError::new(SystemId::Tee, MissingSeed))?;
         Ok(Box::new(TeeProver {
-            enclave: Enclave::new(setup.profile, seed),
+            enclave: Enclave::for_version(setup.profile, setup.version, seed),
             instance_id: setup.instance_id,
         }))
     }

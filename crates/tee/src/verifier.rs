@@ -1,8 +1,9 @@
 //! The verifier: wasm-safe, `no_std`, never panics on any input.
 
+use alloc::vec::Vec;
 use alloy_primitives::{hex, keccak256, B256};
 use multiprover_core::proof_system::precheck;
-use multiprover_core::{Envelope, Profile, SystemKey, TeeInstance, TeeRegistry};
+use multiprover_core::{Envelope, Profile, StatementVersion, SystemKey, TeeInstance, TeeRegistry};
 
 use crate::error::Error;
 use crate::proof::TeeProof;
@@ -18,7 +19,35 @@ pub const EXECUTOR_BUILD_ID: &str =
 pub const SECP256K1_HALF_ORDER: [u8; 32] =
     hex!("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0");
 
-/// The enclave measurement for a profile:
+/// The enclave measurement of an executor of statement `version` for `profile`: v1 is
+/// [`measurement`]; v2 appends the version byte,
+/// `keccak256("multiprover-tee-measurement-v1" ‖ EXECUTOR_BUILD_ID ‖ depth u8 ‖ capacity u32 LE ‖ 0x02)`,
+/// so an enclave registered to run the v1 rules is never accepted under a v2 anchor's key.
+pub fn measurement_for(profile: Profile, version: StatementVersion) -> B256 {
+    match version {
+        StatementVersion::V1 => measurement(profile),
+        StatementVersion::V2 => {
+            let mut buf = Vec::with_capacity(30 + EXECUTOR_BUILD_ID.len() + 6);
+            buf.extend_from_slice(b"multiprover-tee-measurement-v1");
+            buf.extend_from_slice(EXECUTOR_BUILD_ID.as_bytes());
+            buf.push(profile.depth);
+            buf.extend_from_slice(&profile.capacity.to_le_bytes());
+            buf.push(version.number());
+            keccak256(buf)
+        }
+    }
+}
+
+/// The key material of the TEE's system key for `version`: empty for v1 (so v1 anchors keep
+/// their bytes), the version byte for later versions.
+pub fn key_material(version: StatementVersion) -> &'static [u8] {
+    match version {
+        StatementVersion::V1 => &[],
+        StatementVersion::V2 => &[2],
+    }
+}
+
+/// The enclave measurement for a statement-v1 executor of a profile:
 /// `keccak256("multiprover-tee-measurement-v1" ‖ EXECUTOR_BUILD_ID ‖ depth u8 ‖ capacity u32 LE)`.
 pub fn measurement(profile: Profile) -> B256 {
     let tag = b"multiprover-tee-measurement-v1";
@@ -66,13 +95,13 @@ pub fn verify(
     verify_attestation(registry, envelope, now_unix)
 }
 
-/// The TEE's system key carries no material: its keys are the registry.
-pub fn check_key(key: &SystemKey) -> Result<(), Error> {
-    if key.key.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::KeyNotEmpty(key.key.len()))
-    }
+/// The TEE's system key carries no material but the statement version it attests (its keys
+/// are the registry): empty for v1, `[2]` for v2 ([`key_material`]). Returns the version.
+pub fn check_key(key: &SystemKey) -> Result<StatementVersion, Error> {
+    StatementVersion::ALL
+        .into_iter()
+        .find(|v| key_material(*v) == key.key.as_ref())
+        .ok_or(Error::KeyNotEmpty(key.key.len()))
 }
 
 /// Verify the attestation of an envelope whose key passed the pre-checks: the measurement

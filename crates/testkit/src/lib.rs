@@ -30,12 +30,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// A transfer, shorter.
 pub const fn transfer(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
-    }
+    Transfer::new(from, to, amount, nonce)
 }
 
 /// The one scenario every committed fixture was made from: a profile, chain 7, accounts
@@ -64,10 +59,7 @@ impl Scenario {
             profile,
             chain_id: CHAIN_ID,
             genesis: (1..=4)
-                .map(|index| GenesisAccount {
-                    index,
-                    balance: GENESIS_BALANCE,
-                })
+                .map(|index| GenesisAccount::new(index, GENESIS_BALANCE))
                 .collect(),
             batches: vec![Batch {
                 chain_id: CHAIN_ID,
@@ -118,6 +110,7 @@ impl Scenario {
             version: ANCHOR_VERSION,
             chain_id: self.chain_id,
             profile: self.profile,
+            statement_version: multiprover_core::StatementVersion::V1,
             genesis_root: self.genesis_tree().root(),
             genesis: self.genesis.clone(),
             policy: Policy::default_tiers(),
@@ -153,7 +146,8 @@ pub fn replay(anchor: &TrustAnchor, batches: &[Batch]) -> (SparseMerkleTree, Vec
                 i as u64 + 1,
                 "batches must be 1, 2, … in order"
             );
-            apply_batch(&mut tree, b, anchor.profile)
+            anchor
+                .apply(&mut tree, b)
                 .unwrap_or_else(|e| panic!("batch {} is invalid: {e}", b.batch_number))
         })
         .collect();

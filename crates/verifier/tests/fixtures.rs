@@ -139,12 +139,7 @@ fn light_client_on_fixtures() {
     let b2 = Batch {
         chain_id: 7,
         batch_number: 2,
-        transfers: vec![Transfer {
-            from: 2,
-            to: 1,
-            amount: 1,
-            nonce: 0,
-        }],
+        transfers: vec![Transfer::new(2, 1, 1, 0)],
     };
     let w2 = multiprover_core::apply_batch(&mut next, &b2, a.profile).unwrap();
     let relabelled: Vec<HexBytes> = fixtures()

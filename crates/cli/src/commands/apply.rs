@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use multiprover_core::{apply_batch, Batch};
+use multiprover_core::Batch;
 
 use crate::error::CliError;
 use crate::util::{read_anchor, read_history, read_json, state_before};
@@ -25,7 +25,7 @@ pub fn run(a: ApplyArgs) -> Result<ExitCode, CliError> {
     let batch: Batch = read_json(&a.batch)?;
     let history = read_history(a.history.as_deref())?;
     let mut state = state_before(&anchor, &history, &batch)?;
-    match apply_batch(&mut state, &batch, anchor.profile) {
+    match anchor.apply(&mut state, &batch) {
         Ok(w) => {
             println!(
                 "{}",

@@ -50,6 +50,11 @@ pub struct DevnetArgs {
     /// dot-file inside it is served.
     #[arg(long = "static", default_value = "site")]
     pub static_dir: PathBuf,
+    /// Statement version the anchor pins: 1 (unsigned transfers; every system) or 2 (signed
+    /// transfers; the genesis accounts get keys, kept in the secrets file; only systems that
+    /// prove v2 can be pinned: today the tee).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub statement_version: u8,
     /// Policy of this devnet's anchor.
     #[arg(long, value_enum, default_value_t = PolicyChoice::Default)]
     pub policy: PolicyChoice,
@@ -97,6 +102,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
             depth: a.depth,
             capacity: a.capacity,
         },
+        statement_version: crate::statement_version(a.statement_version)?,
         genesis: funded_accounts(a.accounts, 1_000_000_000_000),
         systems: a.systems.clone(),
         faulty: a.faulty,

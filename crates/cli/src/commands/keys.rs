@@ -39,6 +39,11 @@ pub struct KeysArgs {
     /// Pin SYSTEM's deliberately unsound key (demo of the conflict path; needs demo-faults).
     #[arg(long, value_parser = parse_system)]
     pub faulty: Option<SystemId>,
+    /// Statement version the anchor pins: 1 (unsigned transfers; every system) or 2 (signed
+    /// transfers; the genesis accounts get keys, kept in the secrets file; only systems that
+    /// prove v2 can be pinned: today the tee).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub statement_version: u8,
     /// Policy: `default` (DESIGN.md §5 tiers, trimmed to the systems present) or `all`
     /// (every configured system must agree, whatever the value at risk).
     #[arg(long, value_enum, default_value_t = PolicyChoice::Default)]
@@ -69,6 +74,7 @@ impl KeysArgs {
         Ok(KeyConfig {
             chain_id: self.chain_id,
             profile,
+            statement_version: crate::statement_version(self.statement_version)?,
             genesis,
             systems: self.systems.clone(),
             faulty: self.faulty,

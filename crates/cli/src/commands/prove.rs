@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use multiprover_core::{apply_batch, Batch, SystemId};
+use multiprover_core::{Batch, SystemId};
 
 use crate::error::CliError;
 use crate::keygen::secrets_path;
@@ -53,7 +53,7 @@ pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
     let history = read_history(a.history.as_deref())?;
     let state = crate::util::state_before(&anchor, &history, &batch)?;
     // The reference STF first: an invalid batch is refused before any prover runs.
-    if let Err(e) = apply_batch(&mut state.clone(), &batch, anchor.profile) {
+    if let Err(e) = anchor.apply(&mut state.clone(), &batch) {
         eprintln!("invalid batch {}: {e}", batch.batch_number);
         return Ok(ExitCode::from(1));
     }
@@ -93,11 +93,17 @@ pub fn run(a: ProveArgs) -> Result<ExitCode, CliError> {
                     *s,
                     scope.spawn(move || -> Result<Proved, CliError> {
                         let t0 = Instant::now();
-                        let prover = AnyProver::setup(*s, anchor.profile, false, secrets)?;
+                        let prover = AnyProver::setup(
+                            *s,
+                            anchor.profile,
+                            anchor.statement_version,
+                            false,
+                            secrets,
+                        )?;
                         check_key(anchor, &prover)?;
                         let setup = t0.elapsed().as_secs_f64();
                         let t1 = Instant::now();
-                        let env = prover.prove(state, batch, anchor.profile, 0)?;
+                        let env = prover.prove(state, batch, anchor, 0)?;
                         let prove = t1.elapsed().as_secs_f64();
                         let bytes = env.to_bytes();
                         let path = out.join(format!("batch-{}.{}.env", batch.batch_number, s));

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use multiprover_core::{apply_batch, genesis_tree, SparseMerkleTree, SystemId, TrustAnchor};
+use multiprover_core::{genesis_tree, SparseMerkleTree, SystemId, TrustAnchor};
 use multiprover_node::client::Client;
 
 use crate::commands::prove::check_key;
@@ -62,7 +62,7 @@ impl Replay {
         }
         while self.applied + 1 < n {
             let rec = client.record(self.applied + 1)?;
-            apply_batch(&mut self.state, &rec.batch, self.anchor.profile)?;
+            self.anchor.apply(&mut self.state, &rec.batch)?;
             self.applied += 1;
         }
         Ok(())
@@ -83,7 +83,13 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
     };
     let t = Instant::now();
     let faulty_circuit = a.faulty && a.system != SystemId::Tee;
-    let prover = AnyProver::setup(a.system, anchor.profile, faulty_circuit, &secrets)?;
+    let prover = AnyProver::setup(
+        a.system,
+        anchor.profile,
+        anchor.statement_version,
+        faulty_circuit,
+        &secrets,
+    )?;
     check_key(&anchor, &prover)?;
     eprintln!(
         "[{}] worker ready in {:.1} s{}; polling {}",
@@ -152,7 +158,7 @@ pub fn run(a: WorkerArgs) -> Result<ExitCode, CliError> {
         eprintln!("[{}] batch {}: proving", a.system, item.batch_number);
         let t = Instant::now();
         let inflate = if a.faulty { INFLATION } else { 0 };
-        match prover.prove(&replay.state, &item.batch, anchor.profile, inflate) {
+        match prover.prove(&replay.state, &item.batch, &anchor, inflate) {
             Ok(env) => {
                 let secs = t.elapsed().as_secs_f64();
                 match client.submit(&env.to_bytes()) {

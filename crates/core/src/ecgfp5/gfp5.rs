@@ -321,6 +321,23 @@ impl MulAssign for GFp5 {
     }
 }
 
+/// JSON form: the 40-byte little-endian encoding as a `0x` hex string; parsing rejects
+/// non-canonical coefficients.
+impl serde::Serialize for GFp5 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        alloy_primitives::FixedBytes::<40>::from(self.to_le_bytes()).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GFp5 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let b = alloy_primitives::FixedBytes::<40>::deserialize(d)?;
+        GFp5::from_le_bytes(&b.0).ok_or_else(|| {
+            serde::de::Error::custom("GF(p^5) coefficient is not a canonical Goldilocks value")
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

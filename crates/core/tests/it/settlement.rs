@@ -62,12 +62,12 @@ impl Chain {
         let batch = Batch {
             chain_id: self.s.anchor().chain_id,
             batch_number: n,
-            transfers: vec![Transfer {
+            transfers: vec![Transfer::new(
                 from,
-                to: 3,
+                3,
                 amount,
-                nonce: self.state.account(from).nonce as u32,
-            }],
+                self.state.account(from).nonce as u32,
+            )],
         };
         let w = apply_batch(&mut self.state, &batch, self.s.anchor().profile).unwrap();
         self.s.propose(batch, w.statement.post_root).unwrap();

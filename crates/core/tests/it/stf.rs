@@ -11,14 +11,8 @@ fn state() -> multiprover_core::SparseMerkleTree {
     genesis_tree(
         8,
         &[
-            GenesisAccount {
-                index: 1,
-                balance: 100,
-            },
-            GenesisAccount {
-                index: 2,
-                balance: BALANCE_BOUND - 10,
-            },
+            GenesisAccount::new(1, 100),
+            GenesisAccount::new(2, BALANCE_BOUND - 10),
         ],
     )
     .unwrap()
@@ -46,12 +40,7 @@ fn run(transfers: Vec<Transfer>) -> Result<(), CoreError> {
 }
 
 fn t(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
-    }
+    Transfer::new(from, to, amount, nonce)
 }
 
 #[test]
@@ -193,10 +182,10 @@ proptest! {
                 let tr = slot.transfer;
                 prop_assert_eq!(slot.sender_path.root(tr.from, slot.sender.leaf()), slot.root_before);
                 if slot.active {
-                    let new_s = multiprover_core::Account { balance: slot.sender.balance - tr.amount, nonce: slot.sender.nonce + 1 };
+                    let new_s = multiprover_core::Account::new(slot.sender.balance - tr.amount, slot.sender.nonce + 1);
                     prop_assert_eq!(slot.sender_path.root(tr.from, new_s.leaf()), slot.root_mid);
                     prop_assert_eq!(slot.receiver_path.root(tr.to, slot.receiver.leaf()), slot.root_mid);
-                    let new_r = multiprover_core::Account { balance: slot.receiver.balance + tr.amount, nonce: slot.receiver.nonce };
+                    let new_r = multiprover_core::Account::new(slot.receiver.balance + tr.amount, slot.receiver.nonce);
                     prop_assert_eq!(slot.receiver_path.root(tr.to, new_r.leaf()), slot.root_after);
                 } else {
                     prop_assert_eq!(slot.root_after, slot.root_before);

@@ -28,7 +28,7 @@ pub fn genesis(balances: &[(u32, u64)]) -> SparseMerkleTree {
 pub fn genesis_in(profile: Profile, balances: &[(u32, u64)]) -> SparseMerkleTree {
     let accts: Vec<GenesisAccount> = balances
         .iter()
-        .map(|&(index, balance)| GenesisAccount { index, balance })
+        .map(|&(index, balance)| GenesisAccount::new(index, balance))
         .collect();
     genesis_tree(profile.depth, &accts).expect("genesis")
 }
@@ -117,11 +117,10 @@ pub fn unchecked_witness_in(
             let sender_path = tree.path(f).expect("path");
             tree.set(
                 f,
-                Account {
-                    balance: ((sender.balance as u128 + P as u128 - t.amount as u128) % P as u128)
-                        as u64,
-                    nonce: sender.nonce + 1,
-                },
+                Account::new(
+                    ((sender.balance as u128 + P as u128 - t.amount as u128) % P as u128) as u64,
+                    sender.nonce + 1,
+                ),
             )
             .expect("set");
             let root_mid = tree.root();
@@ -130,10 +129,7 @@ pub fn unchecked_witness_in(
             let extra = if slot == 0 { credit_extra } else { 0 };
             tree.set(
                 to,
-                Account {
-                    balance: receiver.balance + t.amount + extra,
-                    nonce: receiver.nonce,
-                },
+                Account::new(receiver.balance + t.amount + extra, receiver.nonce),
             )
             .expect("set");
             slots.push(SlotWitness {
@@ -166,6 +162,7 @@ pub fn unchecked_witness_in(
     let _ = BALANCE_BOUND;
     BatchWitness {
         profile,
+        version: multiprover_core::StatementVersion::V1,
         statement: Statement {
             chain_id: batch.chain_id,
             batch_number: batch.batch_number,

@@ -107,12 +107,7 @@ fn start(db: &Path) -> (NodeHandle, Client) {
 }
 
 fn transfer(from: u32, to: u32, amount: u64, nonce: u32) -> Transfer {
-    Transfer {
-        from,
-        to,
-        amount,
-        nonce,
-    }
+    Transfer::new(from, to, amount, nonce)
 }
 
 fn batch(number: u64, transfers: Vec<Transfer>) -> Batch {

@@ -60,18 +60,18 @@ pub fn apply_unchecked(
             let (fi, ti) = (tr.from & mask, tr.to & mask);
             let sender = tree.account(fi);
             let sender_path = tree.path(fi).unwrap();
-            let new_sender = Account {
-                balance: (Fp::reduce_u64(sender.balance) - Fp::reduce_u64(tr.amount)).as_u64(),
-                nonce: sender.nonce + 1,
-            };
+            let new_sender = Account::new(
+                (Fp::reduce_u64(sender.balance) - Fp::reduce_u64(tr.amount)).as_u64(),
+                sender.nonce + 1,
+            );
             tree.set(fi, new_sender).unwrap();
             let root_mid = tree.root();
             let receiver = tree.account(ti);
             let receiver_path = tree.path(ti).unwrap();
-            let new_receiver = Account {
-                balance: (Fp::reduce_u64(receiver.balance) + Fp::reduce_u64(tr.amount)).as_u64(),
-                nonce: receiver.nonce,
-            };
+            let new_receiver = Account::new(
+                (Fp::reduce_u64(receiver.balance) + Fp::reduce_u64(tr.amount)).as_u64(),
+                receiver.nonce,
+            );
             tree.set(ti, new_receiver).unwrap();
             out.push(SlotWitness {
                 active: true,
@@ -115,6 +115,7 @@ pub fn apply_unchecked(
     }
     BatchWitness {
         profile,
+        version: multiprover_core::StatementVersion::V1,
         statement: Statement {
             chain_id: CHAIN_ID,
             batch_number,

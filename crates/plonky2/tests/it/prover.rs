@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use crate::common::*;
 use multiprover_core::field::P;
 use multiprover_core::stf::{apply_batch, Batch};
-use multiprover_core::{Envelope, Profile, SystemId, Transfer};
+use multiprover_core::{Envelope, GenesisAccount, Profile, SystemId, Transfer};
 use multiprover_plonky2::{verify, Error, Prover};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -79,12 +79,7 @@ fn random_honest_batches_verify() {
                     .iter()
                     .filter(|t: &&Transfer| t.from == from)
                     .count() as u32;
-            transfers.push(Transfer {
-                from,
-                to,
-                amount: rng.gen_range(0..=bal / 4),
-                nonce,
-            });
+            transfers.push(Transfer::new(from, to, rng.gen_range(0..=bal / 4), nonce));
         }
         let batch = Batch {
             chain_id: CHAIN_ID,
@@ -160,14 +155,8 @@ fn rule_balance() {
 #[test]
 fn rule_balance_bound() {
     let accounts = [
-        multiprover_core::GenesisAccount {
-            index: 1,
-            balance: 1_000_000,
-        },
-        multiprover_core::GenesisAccount {
-            index: 5,
-            balance: (1 << 60) - 10,
-        },
+        GenesisAccount::new(1, 1_000_000),
+        GenesisAccount::new(5, (1 << 60) - 10),
     ];
     let tree = multiprover_core::genesis_tree(Profile::SMALL.depth, &accounts).unwrap();
     // 10 more would reach exactly 2^60: refused; 9 is fine.
@@ -412,7 +401,14 @@ mod faulty {
     #[test]
     fn unsound_variant_proves_an_inflated_root_that_the_sound_circuit_refuses() {
         let mut tree = genesis();
-        let w = apply_batch_inflated(&mut tree, &batch1(), Profile::SMALL, 1_000_000).unwrap();
+        let w = apply_batch_inflated(
+            &mut tree,
+            &batch1(),
+            Profile::SMALL,
+            multiprover_core::StatementVersion::V1,
+            1_000_000,
+        )
+        .unwrap();
         let (_, honest_w) = honest_witness();
         assert_ne!(w.statement.post_root, honest_w.statement.post_root);
 

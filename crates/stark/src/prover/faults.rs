@@ -25,10 +25,7 @@ pub(super) fn recover_inflation(raw: &mut RawWitness, w: &BatchWitness) {
     for extra in candidates {
         let bal = ((s.receiver.balance as u128 + s.transfer.amount as u128 + extra as u128)
             % (1u128 << 60)) as u64;
-        let acct = multiprover_core::Account {
-            balance: bal,
-            nonce: s.receiver.nonce,
-        };
+        let acct = multiprover_core::Account::new(bal, s.receiver.nonce);
         if s.receiver_path.root(s.transfer.to, acct.leaf()) == s.root_after {
             if let Some(r) = raw.slots.first_mut() {
                 r.receiver_extra = bal

@@ -11,7 +11,14 @@ use multiprover_stark::{verify, Error, Prover};
 #[test]
 fn faulty_air_proves_an_inflated_root_and_the_sound_one_does_not() {
     let mut tree = genesis();
-    let w = apply_batch_inflated(&mut tree, &batch1(), Profile::SMALL, 1_000_000).unwrap();
+    let w = apply_batch_inflated(
+        &mut tree,
+        &batch1(),
+        Profile::SMALL,
+        multiprover_core::StatementVersion::V1,
+        1_000_000,
+    )
+    .unwrap();
     assert_ne!(w.statement.post_root, witness1().statement.post_root);
 
     let faulty = Prover::setup_faulty(Profile::SMALL).unwrap();

@@ -36,12 +36,7 @@ fn random_batches_match_core() {
                 continue;
             }
             let sender = probe.account(from);
-            let t = Transfer {
-                from,
-                to,
-                amount: rand(sender.balance + 1),
-                nonce: sender.nonce as u32,
-            };
+            let t = Transfer::new(from, to, rand(sender.balance + 1), sender.nonce as u32);
             let b = Batch {
                 chain_id: CHAIN_ID,
                 batch_number: number,

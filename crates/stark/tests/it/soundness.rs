@@ -50,27 +50,13 @@ fn simulate(tree: &mut SparseMerkleTree, slots: &[([u64; 4], bool)], count: u64)
         let sender_siblings = sib(tree, s);
         if *active {
             let nb = ((sender.balance as u128 + P as u128 - t[2] as u128) % P as u128) as u64;
-            tree.set(
-                s,
-                Account {
-                    balance: nb,
-                    nonce: sender.nonce + 1,
-                },
-            )
-            .unwrap();
+            tree.set(s, Account::new(nb, sender.nonce + 1)).unwrap();
         }
         let receiver = tree.account(r);
         let receiver_siblings = sib(tree, r);
         if *active {
             let nb = ((receiver.balance as u128 + t[2] as u128) % P as u128) as u64;
-            tree.set(
-                r,
-                Account {
-                    balance: nb,
-                    nonce: receiver.nonce,
-                },
-            )
-            .unwrap();
+            tree.set(r, Account::new(nb, receiver.nonce)).unwrap();
         }
         out.push(RawSlot {
             active: *active,
@@ -204,14 +190,8 @@ fn overdraft_is_rejected() {
 #[test]
 fn receiver_overflow_is_rejected() {
     let accounts = [
-        GenesisAccount {
-            index: 1,
-            balance: 1_000_000,
-        },
-        GenesisAccount {
-            index: 2,
-            balance: (1 << 60) - 50,
-        },
+        GenesisAccount::new(1, 1_000_000),
+        GenesisAccount::new(2, (1 << 60) - 50),
     ];
     let mut tree = genesis_tree(8, &accounts).unwrap();
     let raw = simulate(

@@ -17,12 +17,7 @@ fn cross_batch_reuse_is_rejected() {
     let batch2 = Batch {
         chain_id: CHAIN_ID,
         batch_number: 2,
-        transfers: vec![Transfer {
-            from: 2,
-            to: 1,
-            amount: 7,
-            nonce: 0,
-        }],
+        transfers: vec![Transfer::new(2, 1, 7, 0)],
     };
     let w2 = apply_batch(&mut tree, &batch2, Profile::SMALL).unwrap();
     let env2 = prover().prove(&w2).unwrap();

@@ -417,7 +417,7 @@ proptest! {
         let mut transfers = Vec::new();
         for (from, to, amount) in txs {
             if from == to { continue; }
-            transfers.push(Transfer { from, to, amount, nonce: nonces[from as usize] });
+            transfers.push(Transfer::new(from, to, amount, nonces[from as usize]));
             nonces[from as usize] += 1;
         }
         let batch = Batch { chain_id: 7, batch_number: number, transfers };
