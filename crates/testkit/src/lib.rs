@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use multiprover_core::anchor::ANCHOR_VERSION;
+pub use multiprover_core::schnorr::SecretKey;
 use multiprover_core::{
-    apply_batch, genesis_tree, Address, Batch, BatchWitness, GenesisAccount, Policy, Profile,
-    SparseMerkleTree, SystemId, SystemKey, TeeRegistry, Transfer, TrustAnchor,
+    apply_batch_for, genesis_tree, Address, Batch, BatchWitness, GenesisAccount, Policy, Profile,
+    SparseMerkleTree, StatementVersion, SystemId, SystemKey, TeeRegistry, Transfer, TrustAnchor,
 };
 use rand::{Rng, SeedableRng};
 
@@ -45,6 +46,14 @@ pub struct Scenario {
     pub genesis: Vec<GenesisAccount>,
     /// Batches 1, 2, … in order.
     pub batches: Vec<Batch>,
+    /// The statement version the batches follow.
+    pub version: StatementVersion,
+}
+
+/// The deterministic Schnorr key of account `index` in the statement-v2 scenario:
+/// `SecretKey::from_seed("multiprover-testkit-account-<index>")`.
+pub fn account_key(index: u32) -> SecretKey {
+    SecretKey::from_seed(format!("multiprover-testkit-account-{index}").as_bytes())
 }
 
 impl Scenario {
@@ -66,6 +75,41 @@ impl Scenario {
                 batch_number: 1,
                 transfers: vec![transfer(1, 2, 100, 0), transfer(3, 4, 5, 0)],
             }],
+            version: StatementVersion::V1,
+        }
+    }
+
+    /// The statement-v2 scenario in the small profile: accounts 1..=4 own
+    /// [`account_key`]`(i)` with 1,000,000 each, and batch 1 = [1→2 amount 100 (to 2's key),
+    /// 3→5 amount 5 (account 5 has no key: the payment gives it `account_key(5)`)], each
+    /// signed by its sender.
+    pub fn small_v2() -> Self {
+        Self::v2_in_profile(Profile::SMALL)
+    }
+
+    /// [`Scenario::small_v2`] in another profile.
+    pub fn v2_in_profile(profile: Profile) -> Self {
+        let pk = |i: u32| account_key(i).public_key().encoding();
+        let signed = |t: Transfer, to_pk| {
+            Transfer { to_pk, ..t }
+                .signed(CHAIN_ID, &account_key(t.from))
+                .expect("canonical transfer")
+        };
+        Scenario {
+            profile,
+            chain_id: CHAIN_ID,
+            genesis: (1..=4)
+                .map(|index| GenesisAccount::with_key(index, GENESIS_BALANCE, pk(index)))
+                .collect(),
+            batches: vec![Batch {
+                chain_id: CHAIN_ID,
+                batch_number: 1,
+                transfers: vec![
+                    signed(transfer(1, 2, 100, 0), pk(2)),
+                    signed(transfer(3, 5, 5, 0), pk(5)),
+                ],
+            }],
+            version: StatementVersion::V2,
         }
     }
 
@@ -93,7 +137,10 @@ impl Scenario {
         let mut tree = self.genesis_tree();
         let mut last = None;
         for b in &self.batches[..n as usize] {
-            last = Some(apply_batch(&mut tree, b, self.profile).expect("valid scenario batch"));
+            last = Some(
+                apply_batch_for(&mut tree, b, self.profile, self.version)
+                    .expect("valid scenario batch"),
+            );
         }
         (tree, last.expect("n >= 1"))
     }
@@ -110,7 +157,7 @@ impl Scenario {
             version: ANCHOR_VERSION,
             chain_id: self.chain_id,
             profile: self.profile,
-            statement_version: multiprover_core::StatementVersion::V1,
+            statement_version: self.version,
             genesis_root: self.genesis_tree().root(),
             genesis: self.genesis.clone(),
             policy: Policy::default_tiers(),

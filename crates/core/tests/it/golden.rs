@@ -4,11 +4,11 @@
 //! `scripts/regen.sh`) — and only when the spec changes on purpose.
 
 use multiprover_core::field::{Fp, P};
-use multiprover_core::hash::{hash_tagged, Tag};
+use multiprover_core::hash::{hash_tagged, sponge_digest, Tag};
 use multiprover_core::poseidon::permute;
-use multiprover_core::{Profile, SparseMerkleTree};
+use multiprover_core::{Profile, SparseMerkleTree, StatementVersion};
 use multiprover_testkit::regen::{self, Regen};
-use multiprover_testkit::{workspace_root, Scenario};
+use multiprover_testkit::{account_key, workspace_root, Scenario};
 use serde_json::{json, Value};
 
 fn compute() -> Value {
@@ -47,8 +47,50 @@ fn compute() -> Value {
             "eip712_digest": w.statement.eip712_digest(),
         }));
     }
+    let sponges: Vec<Value> = [(Tag::TxV2, 13usize), (Tag::Message, 10)]
+        .iter()
+        .map(|(t, n)| {
+            let a: Vec<u64> = (0..*n as u64).map(|i| 2000 + i).collect();
+            let input: Vec<Fp> = a.iter().map(|x| Fp::new(*x)).collect();
+            json!({"tag": *t as u64, "input": a, "output": sponge_digest(*t, &input).to_u64s()})
+        })
+        .collect();
+    let mut v2_batches = Vec::new();
+    for profile in [Profile::SMALL, Profile::DEFAULT] {
+        let scenario = Scenario::v2_in_profile(profile);
+        let batch = scenario.batch(1);
+        let w = scenario.witness(1);
+        let keys: Vec<Value> = (1..=5u32)
+            .map(|i| {
+                json!({
+                    "account": i,
+                    "seed": format!("multiprover-testkit-account-{i}"),
+                    "pk": account_key(i).public_key().encoding(),
+                })
+            })
+            .collect();
+        let messages: Vec<Value> = batch
+            .transfers
+            .iter()
+            .map(|t| json!(t.message(batch.chain_id).unwrap()))
+            .collect();
+        v2_batches.push(json!({
+            "profile": profile,
+            "keys": keys,
+            "genesis": scenario.genesis,
+            "batch": batch,
+            "messages": messages,
+            "statement": w.statement,
+            "public_inputs": w.statement.public_inputs_for(StatementVersion::V2).unwrap(),
+            "eip712_digest": w.statement.eip712_digest(),
+        }));
+    }
     json!({
         "about": "multiprover statement golden vectors; see docs/spec.md",
+        "v2": {
+            "tagged_sponge": sponges,
+            "batches": v2_batches,
+        },
         "poseidon_permutation": perms,
         "tagged_hash": tagged,
         "empty_tree_roots": empty_roots,

@@ -7,3 +7,4 @@ mod golden;
 mod settlement;
 mod statement;
 mod stf;
+mod stf_v2;

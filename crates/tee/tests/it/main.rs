@@ -3,5 +3,6 @@
 //! its doc), the others only natively.
 
 mod fixtures;
+mod v2;
 mod verify;
 mod wasm;
