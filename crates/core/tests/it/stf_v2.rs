@@ -367,7 +367,7 @@ proptest! {
 #[test]
 fn a_v1_circuit_refuses_v2_work() {
     use multiprover_core::proof_system::{
-        setup_boxed, ProveJob, ProverSetup, SystemProver, Variant, VersionNotProven, WitnessProver,
+        setup_boxed, ProveJob, ProverSetup, Variant, VersionNotProven, WitnessProver,
     };
     use multiprover_core::{BatchWitness, Classify, Envelope, ErrorKind, SystemId, SystemKey};
 
