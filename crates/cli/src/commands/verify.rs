@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use multiprover_core::{Batch, Envelope};
+use multiprover_core::{Batch, Envelope, TrustAnchor};
 use multiprover_verifier::verify_envelope_bytes;
 
 use crate::error::CliError;
@@ -25,7 +25,7 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-fn check_batch(e: &Envelope, batch: &Batch, capacity: u32) -> Result<(), String> {
+fn check_batch(e: &Envelope, batch: &Batch, anchor: &TrustAnchor) -> Result<(), String> {
     if e.statement.chain_id != batch.chain_id {
         return Err(format!(
             "statement is for chain {}, the batch for chain {}",
@@ -38,7 +38,7 @@ fn check_batch(e: &Envelope, batch: &Batch, capacity: u32) -> Result<(), String>
             e.statement.batch_number, batch.batch_number
         ));
     }
-    let h = batch.hash(capacity).map_err(|x| x.to_string())?;
+    let h = anchor.batch_hash(batch).map_err(|x| x.to_string())?;
     if e.statement.batch_hash != h {
         return Err("statement's batch hash is not the hash of this batch".into());
     }
@@ -57,7 +57,7 @@ pub fn run(a: VerifyArgs) -> Result<ExitCode, CliError> {
         let r = verify_envelope_bytes(&anchor, &bytes, now)
             .map_err(|e| e.to_string())
             .and_then(|e| match &batch {
-                Some(b) => check_batch(&e, b, anchor.profile.capacity).map(|_| e),
+                Some(b) => check_batch(&e, b, &anchor).map(|_| e),
                 None => Ok(e),
             });
         let ms = t.elapsed().as_secs_f64() * 1e3;
