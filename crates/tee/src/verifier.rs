@@ -1,7 +1,6 @@
 //! The verifier: wasm-safe, `no_std`, never panics on any input.
 
-use alloc::vec::Vec;
-use alloy_primitives::{hex, keccak256, B256};
+use alloy_primitives::{hex, keccak256, Keccak256, B256};
 use multiprover_core::proof_system::precheck;
 use multiprover_core::{Envelope, Profile, StatementVersion, SystemKey, TeeInstance, TeeRegistry};
 
@@ -27,13 +26,13 @@ pub fn measurement_for(profile: Profile, version: StatementVersion) -> B256 {
     match version {
         StatementVersion::V1 => measurement(profile),
         StatementVersion::V2 => {
-            let mut buf = Vec::with_capacity(30 + EXECUTOR_BUILD_ID.len() + 6);
-            buf.extend_from_slice(b"multiprover-tee-measurement-v1");
-            buf.extend_from_slice(EXECUTOR_BUILD_ID.as_bytes());
-            buf.push(profile.depth);
-            buf.extend_from_slice(&profile.capacity.to_le_bytes());
-            buf.push(version.number());
-            keccak256(buf)
+            let mut h = Keccak256::new();
+            h.update(b"multiprover-tee-measurement-v1");
+            h.update(EXECUTOR_BUILD_ID.as_bytes());
+            h.update([profile.depth]);
+            h.update(profile.capacity.to_le_bytes());
+            h.update([version.number()]);
+            h.finalize()
         }
     }
 }
