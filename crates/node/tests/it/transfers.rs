@@ -270,13 +270,11 @@ fn refused_transfers_change_nothing() {
             "{bad}: {body}"
         );
     }
-    let huge = format!("{{\"from\": 1, \"pad\": \"{}\"}}", "x".repeat(100_000));
-    let s = match ureq::post(&format!("http://{}/api/transfers", h.addr())).send_string(&huge) {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
-        Err(e) => panic!("{e}"),
-    };
-    assert_eq!(s, 413);
+    let too_large = multiprover_node::api::MAX_TRANSFER_BODY + 1;
+    assert_eq!(
+        crate::api::declared_too_large(h.addr(), "/api/transfers", too_large),
+        413
+    );
     assert!(c.pending_transfers().unwrap().is_empty());
     assert!(h.take_batch().is_none());
     assert_eq!(c.account(1).unwrap(), before);
