@@ -881,6 +881,11 @@ fn users_sign_transfers_on_a_v2_devnet() {
     let acc = client.account(100).unwrap();
     assert_eq!((acc.balance, acc.nonce), (990, 1));
 
+    // More than the balance: the node refuses it (422), the CLI exits 1.
+    let o = transfer("100", "1", "1000000", &new_key, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("422"), "{}", text(&o));
+
     // Signed by the wrong key: the CLI sees it is not account 2's key (exit 2); sent anyway,
     // the node refuses it (403) and nothing changes.
     let o = transfer("2", "1", "10", &new_key, &[]);

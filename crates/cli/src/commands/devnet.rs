@@ -52,7 +52,9 @@ pub struct DevnetArgs {
     pub static_dir: PathBuf,
     /// Statement version the anchor pins: 1 (unsigned transfers; every system) or 2 (signed
     /// transfers; the genesis accounts get keys, kept in the secrets file; only systems that
-    /// prove v2 can be pinned: today the tee).
+    /// prove v2 can be pinned: today the tee). Under v2 the devnet signs its random
+    /// transfers with the genesis keys and proposes the transfers users queue at the node
+    /// (`multiprover transfer`) as further batches.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub statement_version: u8,
     /// Policy of this devnet's anchor.
