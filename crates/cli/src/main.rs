@@ -61,6 +61,17 @@ enum Command {
     ///
     /// Example: multiprover devnet --dir .devnet --batches 4 --listen 127.0.0.1:8080
     Devnet(commands::devnet::DevnetArgs),
+    /// User keys (statement v2): create a key file, show its public key, export a genesis
+    /// account's key from an anchor's secrets.
+    ///
+    /// Example: multiprover account new --out alice.key
+    Account(commands::account::AccountArgs),
+    /// Sign a transfer and queue it at a node for the next batch (statement v2): reads the
+    /// chain id, the sender's nonce and the receiver's key from the node. Prints the node's
+    /// answer as JSON; exit 1 when the node refuses it, 2 on usage errors.
+    ///
+    /// Example: multiprover transfer --node http://127.0.0.1:8080 --from 1 --to 2 --amount 5 --key one.key
+    Transfer(commands::transfer::TransferArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +84,8 @@ fn main() -> ExitCode {
         Command::Node(a) => commands::node::run(a),
         Command::Worker(a) => commands::worker::run(a),
         Command::Devnet(a) => commands::devnet::run(a),
+        Command::Account(a) => commands::account::run(a),
+        Command::Transfer(a) => commands::transfer::run(a),
     };
     match result {
         Ok(code) => code,

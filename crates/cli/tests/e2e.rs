@@ -764,3 +764,145 @@ fn a_devnet_serves_the_demo_and_not_its_keys() {
         assert_eq!(raw_get(&addr, path).0, 404, "{path}");
     }
 }
+
+/// Wait until `client` lists at least `n` batches, every one final, or fail after `secs`.
+fn wait_n_final(client: &Client, n: usize, secs: u64) {
+    let t = Instant::now();
+    loop {
+        let list = client.batches().unwrap();
+        if list.len() >= n && list.iter().all(|b| b.status == BatchStatus::Final) {
+            return;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(secs),
+            "not {n} final batches in time: {list:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// Users sign (statement v2): a v2 devnet (TEE only) finalizes its signed random batch; a new
+/// key file (0600 from creation), a transfer from a genesis account to a new keyless account
+/// naming the new key, then one out of it signed by the new key: both queued by the node,
+/// proposed by the devnet, final. A transfer signed by the wrong key is refused and changes
+/// nothing.
+#[test]
+fn users_sign_transfers_on_a_v2_devnet() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let devnet_dir = dir.path().join("devnet");
+    let mut child = Command::new(BIN)
+        .args(["devnet", "--dir", devnet_dir.to_str().unwrap()])
+        .args(["--batches", "1", "--listen", "127.0.0.1:0"])
+        .args(["--depth", "8", "--capacity", "2", "--accounts", "6"])
+        .args(["--statement-version", "2", "--systems", "tee"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let _devnet = Proc(child);
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("multiprover devnet: node and light-client demo at ")
+                .map(str::to_string)
+        })
+        .expect("the devnet prints its URL");
+    // Keep reading the devnet's stdout so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    let client = Client::new(&url);
+    wait_n_final(&client, 1, 300);
+
+    // A new key, 0600 from creation; `show` reads it back; an existing file is not replaced.
+    let new_key = dir.path().join("keys/new.key");
+    let o = run(&["account", "new", "--out", new_key.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let pk = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["pk"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mode = std::fs::metadata(&new_key).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let o = run(&["account", "show", "--key", new_key.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["pk"],
+        pk.as_str()
+    );
+    let before = std::fs::read(&new_key).unwrap();
+    let o = run(&["account", "new", "--out", new_key.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(std::fs::read(&new_key).unwrap(), before);
+
+    // Genesis account 1's key from the devnet's secrets.
+    let one_key = dir.path().join("one.key");
+    let anchor = devnet_dir.join("anchor.json");
+    let o = run(&[
+        "account",
+        "export",
+        "--anchor",
+        anchor.to_str().unwrap(),
+        "--index",
+        "1",
+        "--out",
+        one_key.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        std::fs::metadata(&one_key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let transfer = |from: &str, to: &str, amount: &str, key: &Path, extra: &[&str]| {
+        let mut args = vec!["transfer", "--node", &url, "--from", from, "--to", to];
+        args.extend_from_slice(&["--amount", amount, "--key", key.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    // A keyless receiver needs --to-pk.
+    let o = transfer("1", "100", "1000", &one_key, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = transfer("1", "100", "1000", &one_key, &["--to-pk", &pk]);
+    assert!(o.status.success(), "{}", text(&o));
+    let answer: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(answer["queued"], true, "{answer}");
+    wait_n_final(&client, 2, 300);
+    let acc = client.account(100).unwrap();
+    assert_eq!((acc.balance, acc.nonce), (1000, 0));
+    assert_eq!(serde_json::to_value(acc.pk).unwrap(), pk.as_str());
+
+    // Out of the new account, signed by the new key (account 1 has a key: no --to-pk).
+    let o = transfer("100", "1", "10", &new_key, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    wait_n_final(&client, 3, 300);
+    let acc = client.account(100).unwrap();
+    assert_eq!((acc.balance, acc.nonce), (990, 1));
+
+    // More than the balance: the node refuses it (422), the CLI exits 1.
+    let o = transfer("100", "1", "1000000", &new_key, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("422"), "{}", text(&o));
+
+    // Signed by the wrong key: the CLI sees it is not account 2's key (exit 2); sent anyway,
+    // the node refuses it (403) and nothing changes.
+    let o = transfer("2", "1", "10", &new_key, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let two = client.account(2).unwrap();
+    let one = client.account(1).unwrap();
+    let chain = client.anchor().unwrap().chain_id;
+    let mut t = multiprover_core::Transfer::new(2, 1, 10, two.nonce as u32);
+    t.to_pk = one.pk.unwrap();
+    let wrong = multiprover_core::schnorr::SecretKey::from_seed(b"not account 2's key");
+    let t = t.signed(chain, &wrong).unwrap();
+    match client.submit_transfer(&t) {
+        Err(multiprover_node::Error::Http { status, .. }) => assert_eq!(status, 403),
+        other => panic!("a wrongly signed transfer was not refused: {other:?}"),
+    }
+    assert!(client.pending_transfers().unwrap().is_empty());
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(client.batches().unwrap().len(), 3);
+    assert_eq!(client.account(2).unwrap(), two);
+}

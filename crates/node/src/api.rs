@@ -12,14 +12,14 @@ use axum::{Json, Router};
 use multiprover_core::error::Resolution;
 use multiprover_core::proof_system::{Classify, ErrorKind, VerifyError};
 use multiprover_core::settlement::{BatchStatus, ProofVerifier, SubmitError};
-use multiprover_core::{Batch, CoreError, Envelope, SystemId};
+use multiprover_core::{Batch, CoreError, Envelope, SystemId, Transfer};
 use multiprover_verifier::{BatchRecord, HexBytes};
 use serde::Deserialize;
 use serde_json::json;
 use tower_http::cors::CorsLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::state::{BatchSummary, NodeState};
 use crate::store::StoredEnvelope;
 
@@ -27,6 +27,8 @@ use crate::store::StoredEnvelope;
 pub const MAX_ENVELOPE_BODY: usize = 4 * 1024 * 1024;
 /// Largest batch body accepted.
 pub const MAX_BATCH_BODY: usize = 1024 * 1024;
+/// Largest transfer body accepted (a signed transfer is about 400 bytes of JSON).
+pub const MAX_TRANSFER_BODY: usize = 16 * 1024;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -90,9 +92,39 @@ fn core_err(e: &CoreError) -> Response {
     (core_status(e), Json(body)).into_response()
 }
 
+/// The status of a refused user transfer: unsigned 401, signed by the wrong key 403, a
+/// (sender, nonce) already pending or a v1 chain 409, a full pool 503, any other rule 422,
+/// an account outside the tree 404.
+fn refusal_status(r: &Refusal) -> StatusCode {
+    match r {
+        Refusal::WrongVersion(_) | Refusal::Duplicate { .. } => StatusCode::CONFLICT,
+        Refusal::PoolFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        Refusal::Rule(CoreError::Unsigned { .. }) => StatusCode::UNAUTHORIZED,
+        Refusal::Rule(CoreError::BadSignature { .. } | CoreError::SenderHasNoKey { .. }) => {
+            StatusCode::FORBIDDEN
+        }
+        Refusal::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Refusal::UnknownAccount { .. } => StatusCode::NOT_FOUND,
+    }
+}
+
+/// `{"error", "kind", "reason"}`: `kind` from core's taxonomy, `reason` the refusal's own name.
+fn refusal_err(r: &Refusal) -> Response {
+    let kind = match r {
+        Refusal::Rule(c) => c.kind(),
+        Refusal::WrongVersion(_) => ErrorKind::WrongStatement,
+        Refusal::Duplicate { .. } => ErrorKind::Rejected,
+        Refusal::PoolFull { .. } => ErrorKind::Setup,
+        Refusal::UnknownAccount { .. } => ErrorKind::Malformed,
+    };
+    let body = json!({"error": r.to_string(), "kind": kind, "reason": r.reason()});
+    (refusal_status(r), Json(body)).into_response()
+}
+
 fn error_response(e: Error) -> Response {
     match e {
         Error::Core(c) => core_err(&c),
+        Error::Refused(r) => refusal_err(&r),
         other => err(StatusCode::INTERNAL_SERVER_ERROR, other),
     }
 }
@@ -316,6 +348,57 @@ async fn record(State(s): State<AppState>, Path(num): Path<String>) -> Response 
     ([(header::CONTENT_TYPE, "application/json")], rec.to_json()).into_response()
 }
 
+/// `GET /api/accounts/{index}`: the account at the head, its path, and its pending state.
+async fn account(State(s): State<AppState>, Path(index): Path<String>) -> Response {
+    let Ok(index) = index.parse::<u64>() else {
+        return err(StatusCode::BAD_REQUEST, "account index must be an integer");
+    };
+    match lock(&s).account(index) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// `POST /api/transfers`: queue one signed transfer (statement v2) for the next batch.
+async fn queue_transfer(State(s): State<AppState>, req: Request) -> Response {
+    let body = match read_body(req, MAX_TRANSFER_BODY).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let t: Transfer = match serde_json::from_slice(&body) {
+        Ok(t) => t,
+        Err(e) => {
+            let body = json!({"error": format!("not a transfer: {e}"), "kind": ErrorKind::Malformed, "reason": "malformed"});
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        }
+    };
+    let node = s.node.clone();
+    // The signature check takes a moment: off the async workers.
+    let r = tokio::task::spawn_blocking(move || {
+        node.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .queue_transfer(t)
+    })
+    .await;
+    match r {
+        Ok(Ok(pending)) => (
+            StatusCode::ACCEPTED,
+            Json(json!({"queued": true, "from": t.from, "to": t.to, "amount": t.amount, "nonce": t.nonce, "pending": pending})),
+        )
+            .into_response(),
+        Ok(Err(e)) => error_response(e),
+        Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+/// `GET /api/transfers/pending`: the pool, oldest first (at most [`crate::MAX_PENDING`]).
+async fn pending(State(s): State<AppState>) -> Response {
+    let mut n = lock(&s);
+    let list = n.pending().to_vec();
+    Json(json!({"count": list.len(), "capacity": crate::MAX_PENDING, "transfers": list}))
+        .into_response()
+}
+
 async fn anchor(State(s): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -395,6 +478,9 @@ pub fn router(state: AppState, static_dir: Option<std::path::PathBuf>) -> Router
             "/api/envelopes",
             post(submit).layer(DefaultBodyLimit::disable()),
         )
+        .route("/api/accounts/{index}", get(account))
+        .route("/api/transfers", post(queue_transfer))
+        .route("/api/transfers/pending", get(pending))
         .route("/api/anchor", get(anchor))
         .route("/api/status", get(status))
         .with_state(state.clone());

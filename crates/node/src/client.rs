@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use multiprover_core::{Batch, Statement, SystemId, TrustAnchor};
+use multiprover_core::{Batch, Statement, SystemId, Transfer, TrustAnchor};
 use multiprover_verifier::BatchRecord;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::state::{BatchSummary, WorkItem};
+use crate::state::{AccountView, BatchSummary, WorkItem};
 
 /// Answer to a proposal.
 #[derive(Clone, Debug, Deserialize)]
@@ -159,6 +159,34 @@ impl Client {
                 .send_string(&body.to_string())
                 .map_err(http_error)?,
         )
+    }
+
+    /// `GET /api/accounts/{index}`: the account at the node's head and with the pending
+    /// transfers applied.
+    pub fn account(&self, index: u32) -> Result<AccountView, Error> {
+        self.get(&format!("/api/accounts/{index}"))
+    }
+
+    /// `POST /api/transfers`: queue a signed transfer. Answers `{"queued", "from", "to",
+    /// "amount", "nonce", "pending"}` (202); a refusal is [`Error::Http`] with the status.
+    pub fn submit_transfer(&self, t: &Transfer) -> Result<serde_json::Value, Error> {
+        let body = serde_json::to_string(t).unwrap_or_default();
+        parse(
+            self.agent
+                .post(&self.url("/api/transfers"))
+                .set("content-type", "application/json")
+                .send_string(&body)
+                .map_err(http_error)?,
+        )
+    }
+
+    /// `GET /api/transfers/pending`: the pending transfers, oldest first.
+    pub fn pending_transfers(&self) -> Result<Vec<Transfer>, Error> {
+        #[derive(Deserialize)]
+        struct Pending {
+            transfers: Vec<Transfer>,
+        }
+        Ok(self.get::<Pending>("/api/transfers/pending")?.transfers)
     }
 
     /// `GET /api/status`.

@@ -13,11 +13,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub use multiprover_core::settlement::ProofVerifier;
-use multiprover_core::{Envelope, TrustAnchor, VerifyError};
+use multiprover_core::{Batch, Envelope, TrustAnchor, VerifyError};
 
 pub use client::{Client, ProposeResponse, SubmitResponse};
-pub use error::Error;
-pub use state::{BatchSummary, NodeState, ProofSummary, WorkItem};
+pub use error::{Error, Refusal};
+pub use state::{AccountView, BatchSummary, NodeState, ProofSummary, WorkItem, MAX_PENDING};
 
 /// How to run a node.
 #[derive(Clone, Debug)]
@@ -66,6 +66,7 @@ pub fn default_verifier() -> SharedVerifier {
 #[derive(Debug)]
 pub struct NodeHandle {
     addr: SocketAddr,
+    node: Arc<Mutex<NodeState>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -74,6 +75,18 @@ impl NodeHandle {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The sequencer's side of the pending pool (`POST /api/transfers`): take the oldest
+    /// pending user transfers, at most the profile's capacity, as the next batch (numbered
+    /// next, valid on the head). The caller proposes it; the transfers leave the pool here, so
+    /// a proposal that fails loses them (their senders resubmit). `None` when nothing is
+    /// pending. The devnet calls this between its proposals.
+    pub fn take_batch(&self) -> Option<Batch> {
+        self.node
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take_batch()
     }
 
     /// Stop serving and wait for the server thread.
@@ -97,22 +110,25 @@ impl Drop for NodeHandle {
     }
 }
 
-fn build(config: &NodeConfig, verifier: SharedVerifier) -> Result<axum::Router, Error> {
+type Built = (axum::Router, Arc<Mutex<NodeState>>);
+
+fn build(config: &NodeConfig, verifier: SharedVerifier) -> Result<Built, Error> {
     let node = NodeState::open(config.anchor.clone(), &config.db_path, config.lease_secs)?;
+    let node = Arc::new(Mutex::new(node));
     let state = api::AppState {
-        node: Arc::new(Mutex::new(node)),
+        node: node.clone(),
         verifier,
         anchor_json: Arc::new(config.anchor_json.clone()),
         verify_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         )),
     };
-    Ok(api::router(state, config.static_dir.clone()))
+    Ok((api::router(state, config.static_dir.clone()), node))
 }
 
 /// Open the store, replay it, bind and serve until Ctrl-C (or SIGTERM on Unix).
 pub async fn serve(config: NodeConfig, verifier: SharedVerifier) -> Result<(), Error> {
-    let app = build(&config, verifier)?;
+    let (app, _) = build(&config, verifier)?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     server::run(listener, app, shutdown_signal()).await?;
     Ok(())
@@ -143,7 +159,7 @@ async fn shutdown_signal() {
 /// Open the store, replay it, bind, and serve on a thread of its own (with its own tokio
 /// runtime). Returns once the socket is bound; [`NodeHandle::addr`] is the bound address.
 pub fn spawn(config: NodeConfig, verifier: SharedVerifier) -> Result<NodeHandle, Error> {
-    let app = build(&config, verifier)?;
+    let (app, node) = build(&config, verifier)?;
     let listener = std::net::TcpListener::bind(config.listen)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
@@ -169,6 +185,7 @@ pub fn spawn(config: NodeConfig, verifier: SharedVerifier) -> Result<NodeHandle,
         })?;
     Ok(NodeHandle {
         addr,
+        node,
         stop: Some(tx),
         thread: Some(thread),
     })

@@ -4,13 +4,16 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use multiprover_core::ecgfp5::GFp5;
 use multiprover_core::settlement::{statement_for, BatchState, BatchStatus, Settlement};
+use multiprover_core::stf::check_transfer;
 use multiprover_core::{
-    genesis_tree, Batch, Digest, SparseMerkleTree, Statement, SystemId, TrustAnchor,
+    genesis_tree, Account, Batch, Digest, MerklePath, SparseMerkleTree, Statement,
+    StatementVersion, SystemId, Transfer, TrustAnchor,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::store::{Store, StoredEnvelope};
 
 /// One proof as listed.
@@ -79,6 +82,44 @@ pub struct WorkItem {
     pub pre_root: Digest,
 }
 
+/// An account as `GET /api/accounts/{index}` shows it: its state at the node's head (the
+/// last proposed batch, final or not) with its Merkle path against that root, and its state
+/// once the pending transfers are applied (what the next transfer must build on).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// Account index.
+    pub index: u32,
+    /// The head: the number of the last proposed batch (0 = genesis).
+    pub head: u64,
+    /// The state root after the head batch, which `path` leads to.
+    pub root: Digest,
+    /// Balance at the head.
+    pub balance: u64,
+    /// Nonce at the head.
+    pub nonce: u64,
+    /// Public key at the head (`null`: no key yet).
+    pub pk: Option<GFp5>,
+    /// The account's leaf hashed up this path gives `root`.
+    pub path: MerklePath,
+    /// The account with every pending transfer applied: `pending.nonce` is the nonce the
+    /// account's next transfer carries, `pending.pk` the key a transfer to it names.
+    pub pending: Account,
+}
+
+/// Most transfers the pending pool holds (in memory: a restarted node starts empty).
+pub const MAX_PENDING: usize = 256;
+
+/// Signed user transfers waiting for a batch, in arrival order, and the head state with them
+/// applied. In memory only.
+#[derive(Debug)]
+struct Pool {
+    transfers: Vec<Transfer>,
+    /// The head state with `transfers` applied in order.
+    state: SparseMerkleTree,
+    /// The head root `state` was built on: when the head moves, the pool is replayed on it.
+    base: Digest,
+}
+
 /// The node's mutable state.
 #[derive(Debug)]
 pub struct NodeState {
@@ -87,6 +128,7 @@ pub struct NodeState {
     pub(crate) store: Store,
     leases: HashMap<(u64, SystemId), Instant>,
     lease: Duration,
+    pool: Pool,
 }
 
 impl NodeState {
@@ -134,12 +176,117 @@ impl NodeState {
                 Error::corrupt_because(format!("stored resolution of batch {n}"), e)
             })?;
         }
+        let pool = Pool {
+            transfers: Vec::new(),
+            state: state.clone(),
+            base: state.root(),
+        };
         Ok(NodeState {
             settlement,
             state,
             store,
             leases: HashMap::new(),
             lease: Duration::from_secs(lease_secs),
+            pool,
+        })
+    }
+
+    /// Replay the pool on the head if the head moved since it was built; transfers that no
+    /// longer apply (the head spent the balance, took the nonce) are dropped.
+    fn refresh_pool(&mut self) {
+        let head = self.state.root();
+        if self.pool.base == head {
+            return;
+        }
+        let anchor = self.settlement.anchor();
+        let (depth, chain) = (anchor.profile.depth, anchor.chain_id);
+        let version = anchor.statement_version;
+        let mut state = self.state.clone();
+        self.pool
+            .transfers
+            .retain(|t| apply_one(&mut state, t, depth, version, chain).is_ok());
+        self.pool.state = state;
+        self.pool.base = head;
+    }
+
+    /// The account `index` at the head, with its path, and with the pending transfers applied.
+    pub fn account(&mut self, index: u64) -> Result<AccountView, Error> {
+        let depth = self.settlement.anchor().profile.depth;
+        let unknown = Refusal::UnknownAccount { index, depth };
+        let i = u32::try_from(index).map_err(|_| Error::Refused(unknown))?;
+        let path = self
+            .state
+            .path(i)
+            .map_err(|_| Error::Refused(Refusal::UnknownAccount { index, depth }))?;
+        self.refresh_pool();
+        let a = self.state.account(i);
+        Ok(AccountView {
+            index: i,
+            head: self.settlement.batches().len() as u64,
+            root: self.state.root(),
+            balance: a.balance,
+            nonce: a.nonce,
+            pk: (!a.pk.is_zero()).then_some(a.pk),
+            path,
+            pending: self.pool.state.account(i),
+        })
+    }
+
+    /// Queue a signed user transfer (statement v2): it must follow the rules against the
+    /// head state with the pending transfers applied, not repeat a pending (sender, nonce),
+    /// and fit in the pool. Returns how many transfers are pending afterwards.
+    pub fn queue_transfer(&mut self, t: Transfer) -> Result<usize, Error> {
+        let anchor = self.settlement.anchor();
+        let version = anchor.statement_version;
+        if version != StatementVersion::V2 {
+            return Err(Refusal::WrongVersion(version).into());
+        }
+        let (depth, chain) = (anchor.profile.depth, anchor.chain_id);
+        self.refresh_pool();
+        if self
+            .pool
+            .transfers
+            .iter()
+            .any(|p| (p.from, p.nonce) == (t.from, t.nonce))
+        {
+            return Err(Refusal::Duplicate {
+                from: t.from,
+                nonce: t.nonce,
+            }
+            .into());
+        }
+        if self.pool.transfers.len() >= MAX_PENDING {
+            return Err(Refusal::PoolFull {
+                capacity: MAX_PENDING,
+            }
+            .into());
+        }
+        apply_one(&mut self.pool.state, &t, depth, version, chain).map_err(Refusal::Rule)?;
+        self.pool.transfers.push(t);
+        Ok(self.pool.transfers.len())
+    }
+
+    /// The pending transfers, in arrival order (at most [`MAX_PENDING`]).
+    pub fn pending(&mut self) -> &[Transfer] {
+        self.refresh_pool();
+        &self.pool.transfers
+    }
+
+    /// Take the next batch of pending transfers (at most the profile's capacity, oldest
+    /// first) out of the pool: a batch numbered next, valid on the head, for the sequencer to
+    /// propose. `None` when nothing is pending.
+    pub fn take_batch(&mut self) -> Option<Batch> {
+        self.refresh_pool();
+        if self.pool.transfers.is_empty() {
+            return None;
+        }
+        let anchor = self.settlement.anchor();
+        let n = (anchor.profile.capacity as usize).min(self.pool.transfers.len());
+        let transfers: Vec<Transfer> = self.pool.transfers.drain(..n).collect();
+        Some(Batch {
+            chain_id: anchor.chain_id,
+            batch_number: self.settlement.next_batch_number(),
+            transfers,
         })
     }
 
@@ -243,4 +390,28 @@ impl NodeState {
     pub fn statement(&self, n: u64, root: Digest) -> Option<Statement> {
         self.settlement.batch(n).map(|b| statement_for(b, root))
     }
+}
+
+/// Check `t` against `state` with the statement's rules and apply it (`state` unchanged on
+/// error).
+fn apply_one(
+    state: &mut SparseMerkleTree,
+    t: &Transfer,
+    depth: u8,
+    version: StatementVersion,
+    chain_id: u64,
+) -> Result<(), multiprover_core::CoreError> {
+    // Rule 5's range check comes first: only then are the indices valid for the tree.
+    let (from, to) = check_transfer(
+        0,
+        t,
+        state.account(t.from),
+        state.account(t.to),
+        depth,
+        version,
+        chain_id,
+    )?;
+    state.set(t.from, from)?;
+    state.set(t.to, to)?;
+    Ok(())
 }

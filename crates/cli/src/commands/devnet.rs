@@ -8,7 +8,7 @@ use clap::Args;
 use multiprover_core::{Profile, SystemId};
 use multiprover_node::client::Client;
 
-use crate::batches::{random_batches, BatchShape};
+use crate::batches::{random_signed_batches, BatchShape};
 use crate::error::CliError;
 use crate::keygen::{
     funded_accounts, make_keys, secrets_path, write_keys, KeyConfig, PolicyChoice,
@@ -52,7 +52,9 @@ pub struct DevnetArgs {
     pub static_dir: PathBuf,
     /// Statement version the anchor pins: 1 (unsigned transfers; every system) or 2 (signed
     /// transfers; the genesis accounts get keys, kept in the secrets file; only systems that
-    /// prove v2 can be pinned: today the tee).
+    /// prove v2 can be pinned: today the tee). Under v2 the devnet signs its random
+    /// transfers with the genesis keys and proposes the transfers users queue at the node
+    /// (`multiprover transfer`) as further batches.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub statement_version: u8,
     /// Policy of this devnet's anchor.
@@ -165,7 +167,8 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     }
 
     let client = Client::new(&url);
-    let batches = random_batches(
+    // Under statement v2 the random transfers are signed with the genesis keys.
+    let batches = random_signed_batches(
         &anchor,
         a.batches,
         if a.faulty.is_some() {
@@ -173,6 +176,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
         } else {
             BatchShape::Random
         },
+        &|i| secrets.account_key(i),
     )?;
     for b in &batches {
         write_file(
@@ -188,7 +192,27 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     let pb = bar(a.batches, "waiting for proofs", false);
     let started = Instant::now();
     let mut settled_report = false;
+    let mut user_batches = 0u64;
     loop {
+        // The sequencer's second source of transfers: what users queued at the node
+        // (`POST /api/transfers`, statement v2), proposed as the next batch.
+        if let Some(b) = node.take_batch() {
+            match client.propose(&b) {
+                Ok(_) => {
+                    user_batches += 1;
+                    pb.set_length(a.batches + user_batches);
+                    eprintln!(
+                        "  proposed batch {} with {} user transfers",
+                        b.batch_number,
+                        b.transfers.len()
+                    );
+                }
+                Err(e) => eprintln!(
+                    "  user batch {} refused ({e}); its transfers are dropped",
+                    b.batch_number
+                ),
+            }
+        }
         if let Ok(list) = client.batches() {
             let finals = list
                 .iter()
@@ -202,7 +226,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
             pb.set_position(finals);
             let proofs: usize = list.iter().map(|b| b.proofs.len()).sum();
             pb.set_message(format!("final; {proofs} proofs in; halted: {halted:?}"));
-            let settled = finals == a.batches
+            let settled = finals == a.batches + user_batches
                 || !halted.is_empty()
                     && a.faulty.is_some()
                     && list

@@ -1,7 +1,9 @@
+pub mod account;
 pub mod apply;
 pub mod devnet;
 pub mod keys;
 pub mod node;
 pub mod prove;
+pub mod transfer;
 pub mod verify;
 pub mod worker;

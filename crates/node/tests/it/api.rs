@@ -191,7 +191,7 @@ fn rejected_and_malformed_input_changes_nothing() {
 }
 
 /// Send only the headers of a POST declaring `len` bytes and read the status code.
-fn declared_too_large(addr: std::net::SocketAddr, path: &str, len: usize) -> u16 {
+pub(crate) fn declared_too_large(addr: std::net::SocketAddr, path: &str, len: usize) -> u16 {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
