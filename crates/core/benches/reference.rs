@@ -1,12 +1,14 @@
 //! Native cost of the reference implementation: one Poseidon permutation, one tagged hash,
 //! a tree update at depth 20, and applying a full default-profile batch (681 permutations
-//! plus path reads). Run: `cargo bench -p multiprover-core --bench reference`.
+//! plus path reads), and EcGFp5 Schnorr signing and verification of a transfer message.
+//! Run: `cargo bench -p multiprover-core --bench reference`.
 // criterion_main! defines a `main` without a doc comment.
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use multiprover_core::field::Fp;
 use multiprover_core::poseidon::permute;
+use multiprover_core::schnorr::SecretKey;
 use multiprover_core::{
     apply_batch, genesis_tree, Account, Batch, GenesisAccount, Profile, Transfer,
 };
@@ -39,6 +41,23 @@ fn bench(c: &mut Criterion) {
             let mut t = tree.clone();
             apply_batch(&mut t, black_box(&batch), Profile::DEFAULT).unwrap()
         })
+    });
+
+    let key = SecretKey::from_seed(&[0x5a; 32]);
+    let to_pk = SecretKey::from_seed(&[0xa5; 32]).public_key().encoding();
+    let m = Transfer {
+        to_pk,
+        ..Transfer::new(1, 2, 40, 0)
+    }
+    .message(7)
+    .unwrap();
+    let sig = key.sign(&m);
+    let pk = key.public_key();
+    c.bench_function("schnorr sign (EcGFp5)", |b| {
+        b.iter(|| key.sign(black_box(&m)))
+    });
+    c.bench_function("schnorr verify (EcGFp5)", |b| {
+        b.iter(|| pk.verify(black_box(&m), black_box(&sig)).unwrap())
     });
 }
 

@@ -1,5 +1,6 @@
 //! The error enum of `multiprover-wasm`, and how it reaches JavaScript.
 
+use multiprover_core::ecgfp5::EcError;
 use multiprover_core::proof_system::Classify;
 use multiprover_core::CoreError;
 use wasm_bindgen::JsValue;
@@ -59,6 +60,71 @@ pub enum Error {
     /// A value could not be handed to JavaScript.
     #[error("could not convert a result for JavaScript: {0}")]
     Convert(String),
+    /// A key, message or signature argument is not hex of the right length.
+    #[error("{input} must be {expected} bytes of hex (0x optional)")]
+    Encoding {
+        /// Which argument.
+        input: Input,
+        /// Its length in bytes.
+        expected: usize,
+    },
+    /// A key or signature argument has the right length but is not a valid one.
+    #[error("invalid {input}: {source}")]
+    Decode {
+        /// Which argument.
+        input: Input,
+        /// Why (non-canonical, zero, not a point, the neutral key).
+        #[source]
+        source: EcError,
+    },
+    /// A message digest argument has an element not below the Goldilocks prime.
+    #[error("invalid message: an element is not a canonical Goldilocks element")]
+    NonCanonicalMessage,
+    /// The transfer JSON does not parse as a transfer.
+    #[error("invalid transfer JSON: {0}")]
+    Transfer(#[source] serde_json::Error),
+    /// The transfer's message cannot be computed (an amount or chain id not below p).
+    #[error("invalid transfer: {0}")]
+    Message(#[source] CoreError),
+    /// The transfer to verify carries no signature.
+    #[error("the transfer carries no signature")]
+    Unsigned,
+}
+
+/// Which argument of a signing call is malformed (never its value: a secret key stays out
+/// of every message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A secret key (40 bytes).
+    SecretKey,
+    /// A public key (40 bytes).
+    PublicKey,
+    /// A message digest (32 bytes).
+    Message,
+    /// A signature (80 bytes).
+    Signature,
+}
+
+impl Input {
+    /// The `kind` of an error about this argument.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Input::SecretKey | Input::PublicKey => "invalidKey",
+            Input::Message => "invalidMessage",
+            Input::Signature => "invalidSignature",
+        }
+    }
+}
+
+impl core::fmt::Display for Input {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Input::SecretKey => "secret key",
+            Input::PublicKey => "public key",
+            Input::Message => "message",
+            Input::Signature => "signature",
+        })
+    }
 }
 
 impl Error {
@@ -72,7 +138,13 @@ impl Error {
             | Error::BadData { .. }
             | Error::BadRecord { .. }
             | Error::Http { .. } => "BadDataError",
-            Error::InvalidArgument(_) => "TypeError",
+            Error::InvalidArgument(_)
+            | Error::Encoding { .. }
+            | Error::Decode { .. }
+            | Error::NonCanonicalMessage
+            | Error::Transfer(_)
+            | Error::Message(_)
+            | Error::Unsigned => "TypeError",
             Error::Unreachable { .. } => "NodeUnreachableError",
             Error::Callback(_) => "CallbackError",
             Error::Convert(_) => "Error",
@@ -82,7 +154,8 @@ impl Error {
     /// The `kind` of the JavaScript `Error`, the value callers switch on: a verification
     /// kind ([`multiprover_core::ErrorKind::as_str`]: `malformed`, `wrongKey`, `rejected`, `notCompiled`, …) for a
     /// rejected envelope, else one of `anchor`, `badData`, `http`, `unreachable`,
-    /// `invalidArgument`, `callback`, `convert`.
+    /// `invalidArgument`, `callback`, `convert`; the signing calls add `invalidKey`,
+    /// `invalidMessage`, `invalidSignature` and `invalidTransfer`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Anchor(_) => "anchor",
@@ -93,6 +166,10 @@ impl Error {
             Error::Unreachable { .. } => "unreachable",
             Error::Callback(_) => "callback",
             Error::Convert(_) => "convert",
+            Error::Encoding { input, .. } | Error::Decode { input, .. } => input.kind(),
+            Error::NonCanonicalMessage => "invalidMessage",
+            Error::Transfer(_) | Error::Message(_) => "invalidTransfer",
+            Error::Unsigned => "invalidSignature",
         }
     }
 }

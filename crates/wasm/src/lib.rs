@@ -4,6 +4,7 @@ mod anchor;
 mod client;
 mod error;
 mod js;
+mod signing;
 mod sync;
 
 use multiprover_core::{Envelope, ErrorKind, SystemId, TrustAnchor, B256};
@@ -13,7 +14,11 @@ use wasm_bindgen::prelude::*;
 
 pub use anchor::{AnchorSummary, SystemSummary, TeeInstanceSummary};
 pub use client::LightClient;
-pub use error::Error;
+pub use error::{Error, Input};
+pub use signing::{
+    generate_key, public_key, sign_transfer, transfer_message, verify_signature,
+    verify_transfer_signature, MAX_SEED_BYTES, MIN_SEED_BYTES,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -62,7 +67,23 @@ export interface ProofError {
  */
 export type ThrownKind =
   | ErrorKind
-  | "anchor" | "badData" | "http" | "unreachable" | "invalidArgument" | "callback" | "convert";
+  | "anchor" | "badData" | "http" | "unreachable" | "invalidArgument" | "callback" | "convert"
+  | "invalidKey" | "invalidMessage" | "invalidSignature" | "invalidTransfer";
+
+/**
+ * A 40-byte value as 0x-prefixed lowercase hex: an EcGFp5 Schnorr secret key (a scalar,
+ * little-endian) or public key (its encoding, 5 Goldilocks elements little-endian, the `pk`
+ * of an account and the `to_pk` of a transfer). Inputs may omit the 0x and use either case.
+ */
+export type Hex40 = string;
+/** An 80-byte EcGFp5 Schnorr signature, enc(R) ‖ s, as 0x-prefixed lowercase hex. */
+export type Hex80 = string;
+
+/** What `generateKey` returns. Keep `secret_key` out of logs and page state. */
+export interface KeyPair {
+  secret_key: Hex40;
+  public_key: Hex40;
+}
 
 /** One envelope's result in `verifyEnvelopes`. */
 export interface EnvelopeResult {

@@ -4,6 +4,7 @@
 //! rejected (by the system's verifier, or "compiled without" in a build without it).
 
 mod common;
+mod schnorr;
 
 use multiprover_core::{Envelope, SystemId, TeeRegistry};
 use multiprover_verifier::HexBytes;
