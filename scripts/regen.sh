@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate every piece of committed test data, in dependency order:
 #
-#   golden    testdata/golden/core.json (core's statement golden vectors)
+#   golden    testdata/golden/core.json (core's statement golden vectors) and
+#             schnorr_wasm.json (the wasm package's signing known answer)
 #   fixtures  testdata/fixtures/<system>/ (key.json, envelope.bin; tee's registry.json,
 #             plonky2's batch.json): each system's fixtures test with MULTIPROVER_REGEN_FIXTURES=1
 #   browser   tests/browser/data/ (crates/wasm/examples/gen-browser-data.rs)
@@ -41,6 +42,7 @@ regen() { if [ "$CHECK" = 1 ]; then echo 0; else echo 1; fi; }
 if want golden; then
   step "golden vectors (testdata/golden/)"
   MULTIPROVER_REGEN_GOLDEN=$(regen) cargo test -p multiprover-core --test it -- golden::
+  MULTIPROVER_REGEN_GOLDEN=$(regen) cargo test -p multiprover-wasm --no-default-features --test schnorr_golden
 fi
 
 if want fixtures; then
