@@ -14,6 +14,7 @@ pub struct Tee;
 impl ProofSystem for Tee {
     const ID: SystemId = SystemId::Tee;
     const VK_DOMAIN: &'static [u8] = b"multiprover-tee-measurement-v1";
+    const READS_BATCH_TIMESTAMP: bool = true;
     type Key = ();
     type Error = Error;
 
@@ -28,7 +29,7 @@ impl ProofSystem for Tee {
     }
 
     fn verify(_: &(), envelope: &Envelope, cx: &VerifyContext<'_>) -> Result<(), Error> {
-        verify_attestation(&cx.anchor.tee, envelope, cx.now_unix)
+        verify_attestation(&cx.anchor.tee, envelope, cx.batch_timestamp)
     }
 }
 

@@ -44,6 +44,40 @@ pub fn sign_next(settlement: &Settlement, batch: &Batch, timestamp: u64) -> Prop
         .unwrap_or(ProposalSignature([0; 65]))
 }
 
+/// The fixture sequencer's signature of `batch` on the pre root `pre_root` at `timestamp`,
+/// under `anchor` (what a published batch record carries).
+pub fn sign_proposal(
+    anchor: &TrustAnchor,
+    batch: &Batch,
+    pre_root: Digest,
+    timestamp: u64,
+) -> ProposalSignature {
+    sign_proposal_with(&SEQUENCER_SECRET, anchor, batch, pre_root, timestamp)
+}
+
+/// [`sign_proposal`] with another secret key (tests of signatures that must be refused).
+pub fn sign_proposal_with(
+    secret: &[u8; 32],
+    anchor: &TrustAnchor,
+    batch: &Batch,
+    pre_root: Digest,
+    timestamp: u64,
+) -> ProposalSignature {
+    let proposal = multiprover_core::Proposal {
+        chain_id: batch.chain_id,
+        batch_number: batch.batch_number,
+        pre_root,
+        batch_hash: batch
+            .hash(anchor.profile.capacity)
+            .expect("a batch within the capacity"),
+        timestamp,
+    };
+    proposal
+        .sign(&anchor.hash(), secret)
+        .expect("a valid secret key")
+        .signature
+}
+
 /// Propose `batch` to `settlement` signed by the fixture sequencer at [`NOW`].
 pub fn propose_signed<'a>(
     settlement: &'a mut Settlement,
