@@ -3,3 +3,4 @@
 
 mod api;
 mod http_extra;
+mod proposals;
