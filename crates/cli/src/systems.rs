@@ -39,6 +39,10 @@ pub struct Secrets {
     pub tee_instance: Option<u32>,
     /// Council signing key (hex).
     pub council_key: Option<String>,
+    /// The sequencer's signing key. Never in the secrets file (every worker reads that):
+    /// [`crate::keygen::write_keys`] writes it to its own file, `<anchor>.sequencer.key`.
+    #[serde(skip)]
+    pub sequencer_key: Option<[u8; 32]>,
 }
 
 /// Systems compiled into this binary.

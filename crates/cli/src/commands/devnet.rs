@@ -159,6 +159,12 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     }
 
     let client = Client::new(&url);
+    let sequencer = multiprover_node::Sequencer::new(
+        secrets
+            .sequencer_key
+            .ok_or_else(|| CliError::Usage("no sequencer key was generated".into()))?,
+        &anchor,
+    )?;
     let batches = random_batches(
         &anchor,
         a.batches,
@@ -175,7 +181,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
                 .unwrap_or_default()
                 .as_bytes(),
         )?;
-        client.propose(b)?;
+        client.propose(b, &sequencer)?;
     }
     eprintln!("  proposed {} batches", batches.len());
 
