@@ -37,7 +37,7 @@ pub fn batch_record(data: &[u8]) {
         let anchor = TrustAnchor::from_json(include_bytes!("../../tests/browser/data/anchor.json"))
             .expect("test anchor");
         if let Ok(mut client) = LightClient::new(anchor) {
-            let _ = client.ingest(&r, NOW, &mut || 0.0);
+            let _ = client.ingest(&r, &mut || 0.0);
             let _ = client.status();
         }
     }

@@ -169,7 +169,11 @@ fn every_adversarial_envelope_is_rejected_and_changes_nothing() {
     )
     .expect("node");
     let client = Client::new(&format!("http://{}", node.addr()));
-    client.propose(&batch1()).expect("propose batch 1");
+    // Signed at the fixture time (inside the fixture enclave's window).
+    let sig = multiprover_testkit::sign_proposal(&anchor, &batch1(), anchor.genesis_root, NOW);
+    client
+        .propose_signed(&batch1(), NOW, Some(&sig))
+        .expect("propose batch 1");
     let before = snapshot(&client);
 
     let mut total = 0;

@@ -71,8 +71,8 @@ static REGISTRY: &[&dyn DynProofSystem] = &[&Registered::<Toy>::NEW];
 struct Dispatch;
 
 impl ProofVerifier for Dispatch {
-    fn verify(&self, anchor: &TrustAnchor, e: &Envelope) -> Result<(), VerifyError> {
-        multiprover_verifier::verify_envelope_in(REGISTRY, anchor, e, 0).map_err(|err| match err {
+    fn verify(&self, anchor: &TrustAnchor, e: &Envelope, at: u64) -> Result<(), VerifyError> {
+        multiprover_verifier::verify_envelope_in(REGISTRY, anchor, e, at).map_err(|err| match err {
             multiprover_verifier::Error::Verify(v) => v,
             other => VerifyError::with_kind(e.system, other.kind(), other),
         })
@@ -113,6 +113,7 @@ fn anchor() -> TrustAnchor {
         systems: vec![toy_key()],
         tee: TeeRegistry::default(),
         council: Address::repeat_byte(0xc0),
+        sequencer: multiprover_testkit::sequencer(),
     }
 }
 
@@ -127,7 +128,7 @@ fn a_toy_fifth_system_is_dispatched_verified_and_counted() {
     };
     let w = apply_batch(&mut state, &batch, anchor.profile).unwrap();
     let mut settlement = Settlement::new(anchor.clone()).unwrap();
-    settlement.propose(batch, w.statement.post_root).unwrap();
+    multiprover_testkit::propose_signed(&mut settlement, batch, w.statement.post_root).unwrap();
     let mut e = Envelope {
         system: Toy::ID,
         vk_id: toy_key().vk_id,

@@ -140,9 +140,15 @@ pub fn run(a: LoadArgs) -> Result<bool, CliError> {
     let url = format!("http://{}", node.addr());
     let client = Client::new(&url);
 
+    let sequencer = multiprover_node::Sequencer::new(
+        secrets
+            .sequencer_key
+            .ok_or_else(|| CliError::Usage("no sequencer key was generated".into()))?,
+        &anchor,
+    )?;
     let t = Instant::now();
     for b in &batches {
-        client.propose(b)?;
+        client.propose(b, &sequencer)?;
     }
     let propose_secs = secs(t);
 

@@ -44,11 +44,16 @@ pub fn run(a: ServeArgs) -> Result<(), CliError> {
     let node = multiprover_node::spawn(cfg, multiprover_node::default_verifier())?;
     let url = format!("http://{}", node.addr());
     let client = Client::new(&url);
+    let key_path = multiprover_cli::keygen::sequencer_key_path(&anchor_path);
+    let sequencer = multiprover_node::Sequencer::new(
+        multiprover_cli::keygen::read_sequencer_key(&key_path)?,
+        &anchor,
+    )?;
     let t = Instant::now();
     let mut count = 0;
     for i in 1..=n {
         let b: Batch = read_json(&a.dir.join(format!("batches/batch-{i}.json")))?;
-        client.propose(&b)?;
+        client.propose(&b, &sequencer)?;
         for &s in &meta.systems {
             client.submit(&read_bytes(&envelope_path(&a.dir, i, s))?)?;
             count += 1;

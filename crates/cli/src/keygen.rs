@@ -12,6 +12,8 @@ use multiprover_core::{
 };
 use rand::RngCore;
 
+use multiprover_core::proposal::address_of_secret;
+
 use crate::error::CliError;
 use crate::systems::{available, AnyProver, Secrets};
 use crate::util::{now_unix, write_file};
@@ -104,8 +106,31 @@ pub fn secrets_path(anchor: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Build the anchor and the secrets; returns (anchor, secrets).
+/// Where the sequencer's key of the anchor at `anchor` lives: `<anchor>.sequencer.key`.
+pub fn sequencer_key_path(anchor: &Path) -> PathBuf {
+    let mut s = anchor.as_os_str().to_owned();
+    s.push(".sequencer.key");
+    PathBuf::from(s)
+}
+
+/// Read a sequencer key file: 32 bytes as hex (0x optional, surrounding whitespace ignored).
+pub fn read_sequencer_key(path: &Path) -> Result<[u8; 32], CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    crate::systems::parse_seed(text.trim())
+        .map_err(|_| CliError::Usage(format!("{}: not a 32-byte hex key", path.display())))
+}
+
+/// Build the anchor and the secrets with a new sequencer key; returns (anchor, secrets).
 pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
+    make_keys_with(c, None)
+}
+
+/// [`make_keys`] pinning the sequencer key `sequencer` (`None`: a new random one), which the
+/// secrets carry (never into the secrets file).
+pub fn make_keys_with(
+    c: &KeyConfig,
+    sequencer: Option<[u8; 32]>,
+) -> Result<(TrustAnchor, Secrets), CliError> {
     let profile = c.profile;
     profile.validate()?;
     let mut genesis = c.genesis.clone();
@@ -140,11 +165,23 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
     rng.fill_bytes(&mut council);
     let council_key = k256::ecdsa::SigningKey::from_slice(&council)
         .map_err(|e| CliError::Usage(e.to_string()))?;
+    let sequencer = match sequencer {
+        Some(k) => k,
+        None => loop {
+            let mut k = [0u8; 32];
+            rng.fill_bytes(&mut k);
+            if address_of_secret(&k).is_ok() {
+                break k;
+            }
+        },
+    };
+    let sequencer_address = address_of_secret(&sequencer)?;
     let secrets = Secrets {
         tee_seed: Some(hex::encode(tee_seed)),
         tee_instance: Some(1),
         council_key: Some(hex::encode(council)),
         accounts: account_keys,
+        sequencer_key: Some(sequencer),
     };
     let now = now_unix();
     let keys: Vec<Result<(multiprover_core::SystemKey, f64), CliError>> =
@@ -204,6 +241,7 @@ pub fn make_keys(c: &KeyConfig) -> Result<(TrustAnchor, Secrets), CliError> {
         systems: system_keys,
         tee,
         council: Address::from_public_key(council_key.verifying_key()),
+        sequencer: sequencer_address,
     };
     anchor.validate()?;
     Ok((anchor, secrets))
@@ -236,20 +274,55 @@ fn tee_registry(
     TeeRegistry::default()
 }
 
-/// Write the anchor to `out` and the secrets beside it (mode 0600 on Unix).
+/// Write the anchor to `out`, the secrets beside it and the sequencer key (if the secrets
+/// carry one) to [`sequencer_key_path`]; both secret files are created with mode 0600 on
+/// Unix ([`write_secret_file`]).
 pub fn write_keys(out: &Path, anchor: &TrustAnchor, secrets: &Secrets) -> Result<(), CliError> {
+    write_keys_to(out, anchor, secrets, &sequencer_key_path(out))
+}
+
+/// [`write_keys`] with the sequencer key written to `sequencer_key`.
+pub fn write_keys_to(
+    out: &Path,
+    anchor: &TrustAnchor,
+    secrets: &Secrets,
+    sequencer_key: &Path,
+) -> Result<(), CliError> {
     write_file(out, anchor.to_json_pretty().as_bytes())?;
-    let sp = secrets_path(out);
-    write_file(
-        &sp,
+    write_secret_file(
+        &secrets_path(out),
         serde_json::to_string_pretty(secrets)
             .unwrap_or_default()
             .as_bytes(),
     )?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&sp, std::fs::Permissions::from_mode(0o600));
+    if let Some(k) = secrets.sequencer_key {
+        write_secret_file(sequencer_key, format!("0x{}\n", hex::encode(k)).as_bytes())?;
     }
     Ok(())
+}
+
+/// Write a secret: an existing file is removed first and the new one is created with mode
+/// 0600 on Unix (never readable by others, not even between creation and a later chmod).
+pub fn write_secret_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+        }
+    }
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(CliError::io(path, e)),
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| CliError::io(path, e))?;
+    f.write_all(bytes).map_err(|e| CliError::io(path, e))?;
+    f.sync_all().map_err(|e| CliError::io(path, e))
 }

@@ -25,8 +25,9 @@ enum Command {
     /// Create a genesis, the verifying key of every system, the default policy and the TEE
     /// registry: the trust anchor.
     ///
-    /// Prints {"genesis_root", "anchor_hash"} as JSON. Secrets (the simulated enclave's key
-    /// and the council key) go to <out>.secrets.json beside the anchor.
+    /// Prints {"genesis_root", "anchor_hash", "sequencer", "sequencer_key"} as JSON. Secrets
+    /// (the simulated enclave's key and the council key) go to <out>.secrets.json beside the
+    /// anchor, the sequencer's key to <out>.sequencer.key (or --sequencer-key); both 0600.
     ///
     /// Example: multiprover keys --out anchor.json --depth 8 --capacity 2 --accounts 8
     Keys(commands::keys::KeysArgs),
@@ -37,6 +38,10 @@ enum Command {
     ///
     /// Example: multiprover apply --anchor anchor.json --batch batch-2.json --history batches/
     Apply(commands::apply::ApplyArgs),
+    /// Sign batches with the sequencer's key and propose them to a node.
+    ///
+    /// Example: multiprover propose --node http://127.0.0.1:8080 --anchor anchor.json b2.json
+    Propose(commands::propose::ProposeArgs),
     /// Prove a batch with one system or all of them; writes one envelope file per system.
     ///
     /// Example: multiprover prove --system all --anchor anchor.json --batch b1.json --out proofs/
@@ -79,6 +84,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keys(a) => commands::keys::run(a),
         Command::Apply(a) => commands::apply::run(a),
+        Command::Propose(a) => commands::propose::run(a),
         Command::Prove(a) => commands::prove::run(a),
         Command::Verify(a) => commands::verify::run(a),
         Command::Node(a) => commands::node::run(a),

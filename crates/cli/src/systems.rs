@@ -39,6 +39,10 @@ pub struct Secrets {
     pub tee_instance: Option<u32>,
     /// Council signing key (hex).
     pub council_key: Option<String>,
+    /// The sequencer's signing key. Never in the secrets file (every worker reads that):
+    /// [`crate::keygen::write_keys`] writes it to its own file, `<anchor>.sequencer.key`.
+    #[serde(skip)]
+    pub sequencer_key: Option<[u8; 32]>,
     /// Statement v2: the Schnorr secret key of each genesis account (index -> hex of the
     /// 40-byte little-endian scalar).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]

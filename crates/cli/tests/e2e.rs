@@ -54,6 +54,108 @@ fn small_keys(dir: &Path, extra: &[&str]) -> PathBuf {
     anchor
 }
 
+/// The sequencer key `keys` wrote beside `anchor`, bound to that anchor.
+fn sequencer(anchor: &Path) -> multiprover_node::Sequencer {
+    let key = multiprover_cli::keygen::read_sequencer_key(
+        &multiprover_cli::keygen::sequencer_key_path(anchor),
+    )
+    .unwrap();
+    let a = multiprover_core::TrustAnchor::from_json(&std::fs::read(anchor).unwrap()).unwrap();
+    multiprover_node::Sequencer::new(key, &a).unwrap()
+}
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// `keys` writes the sequencer key (0600) and pins its address; `keys --sequencer-key` pins an
+/// existing key as it is; `propose` signs with it and refuses a key the anchor does not pin.
+#[test]
+fn keys_pin_the_sequencer_and_propose_signs_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = small_keys(dir.path(), &["--systems", "stark"]);
+    let key_path = multiprover_cli::keygen::sequencer_key_path(&anchor);
+    let secrets = dir.path().join("anchor.json.secrets.json");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode_of(&key_path), 0o600);
+        assert_eq!(mode_of(&secrets), 0o600);
+    }
+    let a = multiprover_core::TrustAnchor::from_json(&std::fs::read(&anchor).unwrap()).unwrap();
+    let key = multiprover_cli::keygen::read_sequencer_key(&key_path).unwrap();
+    assert_eq!(
+        multiprover_core::proposal::address_of_secret(&key).unwrap(),
+        a.sequencer
+    );
+    // The secrets file (which workers read) does not hold the sequencer key.
+    let s = std::fs::read_to_string(&secrets).unwrap();
+    assert!(!s.contains(&hex::encode(key)), "{s}");
+    // Another anchor pinning the same existing key.
+    let again = dir.path().join("again.json");
+    let o = run(&[
+        "keys",
+        "--out",
+        again.to_str().unwrap(),
+        "--depth",
+        "8",
+        "--capacity",
+        "2",
+        "--accounts",
+        "6",
+        "--systems",
+        "stark",
+        "--json",
+        "--sequencer-key",
+        key_path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let b = multiprover_core::TrustAnchor::from_json(&std::fs::read(&again).unwrap()).unwrap();
+    assert_eq!(b.sequencer, a.sequencer);
+    assert_eq!(
+        multiprover_cli::keygen::read_sequencer_key(&key_path).unwrap(),
+        key
+    );
+    // A third anchor with a fresh key, to sign with the wrong one.
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir_all(&other_dir).unwrap();
+    let other = small_keys(&other_dir, &["--systems", "stark"]);
+    let other_key = multiprover_cli::keygen::sequencer_key_path(&other);
+
+    let addr = free_addr();
+    let url = format!("http://{addr}/");
+    let (_node, client) = start_node(&anchor, &dir.path().join("node.db"), &addr);
+    let batch = write(
+        &dir.path().join("b1.json"),
+        &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#),
+    );
+    let o = run(&[
+        "propose",
+        "--node",
+        &url,
+        "--anchor",
+        anchor.to_str().unwrap(),
+        "--sequencer-key",
+        other_key.to_str().unwrap(),
+        &batch,
+    ]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(client.batches().unwrap().is_empty());
+    let o = run(&[
+        "propose",
+        "--node",
+        &url,
+        "--anchor",
+        anchor.to_str().unwrap(),
+        &batch,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(client.batches().unwrap().len(), 1);
+    let rec = client.record(1).unwrap();
+    assert!(rec.signature.is_some());
+}
+
 fn write(path: &Path, s: &str) -> String {
     std::fs::write(path, s).unwrap();
     path.to_str().unwrap().to_string()
@@ -361,7 +463,7 @@ fn one_worker_killed(policy: &str, victim: SystemId) -> Decision {
         r#"{"from":1,"to":2,"amount":100,"nonce":0}"#,
     ))
     .unwrap();
-    client.propose(&batch).unwrap();
+    client.propose(&batch, &sequencer(&anchor)).unwrap();
     let t = Instant::now();
     loop {
         let list = client.batches().unwrap();
@@ -411,8 +513,8 @@ fn a_restarted_node_keeps_every_batch_and_verdict() {
         let b2: multiprover_core::Batch =
             serde_json::from_str(&batch_json(2, r#"{"from":2,"to":3,"amount":50,"nonce":0}"#))
                 .unwrap();
-        client.propose(&b1).unwrap();
-        client.propose(&b2).unwrap();
+        client.propose(&b1, &sequencer(&anchor)).unwrap();
+        client.propose(&b2, &sequencer(&anchor)).unwrap();
         let _w1 = start_worker(SystemId::Stark, &url, &secrets);
         let _w2 = start_worker(SystemId::Tee, &url, &secrets);
         let t = Instant::now();
@@ -479,7 +581,7 @@ fn a_node_killed_mid_submission_keeps_everything_it_acknowledged() {
             &format!(r#"{{"from":1,"to":2,"amount":1,"nonce":{}}}"#, n - 1),
         ))
         .unwrap();
-        client.propose(&b).unwrap();
+        client.propose(&b, &sequencer(&anchor)).unwrap();
     }
     let logs = [dir.path().join("stark.log"), dir.path().join("tee.log")];
     let _ws = start_worker_logged(SystemId::Stark, &url, &secrets, Some(&logs[0]));
@@ -578,7 +680,7 @@ fn a_worker_that_dies_holding_a_lease_is_replaced_when_the_lease_expires() {
         r#"{"from":1,"to":2,"amount":100,"nonce":0}"#,
     ))
     .unwrap();
-    client.propose(&b).unwrap();
+    client.propose(&b, &sequencer(&anchor)).unwrap();
     let t = Instant::now();
     while !std::fs::read_to_string(&log)
         .unwrap()

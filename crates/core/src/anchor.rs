@@ -85,6 +85,9 @@ pub struct TrustAnchor {
     pub tee: TeeRegistry,
     /// The council address that alone may resolve conflicts.
     pub council: Address,
+    /// The sequencer address that alone may propose batches (its EIP-712 signature over each
+    /// [`crate::proposal::Proposal`]); never zero.
+    pub sequencer: Address,
 }
 
 impl TrustAnchor {
@@ -121,7 +124,7 @@ impl TrustAnchor {
     }
 
     /// Check internal consistency: version, canonical chain id, profile, genesis root,
-    /// one key per system, policy.
+    /// one key per system, a non-zero sequencer, policy.
     pub fn validate(&self) -> Result<(), CoreError> {
         if self.version != ANCHOR_VERSION {
             return Err(CoreError::BadAnchor(alloc::format!(
@@ -150,6 +153,11 @@ impl TrustAnchor {
                     k.system
                 )));
             }
+        }
+        if self.sequencer == Address::ZERO {
+            return Err(CoreError::BadAnchor(
+                "the sequencer address is zero (no one could propose)".into(),
+            ));
         }
         self.policy.validate()?;
         Ok(())

@@ -39,6 +39,27 @@ impl Resolution {
     }
 }
 
+/// Why a proposal's signature was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProposalFault {
+    /// The signature is not 65 bytes `r ‖ s ‖ v` with `v` 27 or 28.
+    #[error("malformed signature (65 bytes r ‖ s ‖ v, v = 27 or 28)")]
+    Malformed,
+    /// The signature has a high `s` (malleable).
+    #[error("high-s signature")]
+    HighS,
+    /// No key can be recovered from the signature.
+    #[error("signature does not recover")]
+    DoesNotRecover,
+    /// The signature is valid but not the anchor's sequencer's (another key, or signed for
+    /// another chain, anchor or proposal).
+    #[error("not signed by the anchor's sequencer over this proposal")]
+    NotSequencer,
+    /// A secret key that is not a valid secp256k1 scalar (signing only).
+    #[error("invalid secret key")]
+    InvalidSecret,
+}
+
 /// Errors of `multiprover-core`: codecs, the STF (one variant per broken rule, naming the
 /// transfer and the rule), the trust anchor, the policy and the settlement state machine.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -258,6 +279,22 @@ pub enum CoreError {
     /// A root that was never proven.
     #[error("root {0} was not proven for this batch")]
     UnprovenRoot(Digest),
+    /// A proposal without the sequencer's signature.
+    #[error("batch {0} is not signed by the sequencer")]
+    UnsignedProposal(u64),
+    /// A proposal whose signature is not the anchor's sequencer's over it.
+    #[error("bad proposal signature: {0}")]
+    BadProposalSignature(ProposalFault),
+    /// A proposal whose timestamp is before its predecessor's.
+    #[error("batch {batch} has timestamp {got}, before its predecessor's {previous}")]
+    ProposalTimestamp {
+        /// Batch number.
+        batch: u64,
+        /// The predecessor's timestamp.
+        previous: u64,
+        /// The proposal's timestamp.
+        got: u64,
+    },
 }
 
 impl crate::proof_system::Classify for CoreError {
@@ -297,6 +334,8 @@ impl crate::proof_system::Classify for CoreError {
             Self::Quarantined(_) | Self::BadResolution(_) | Self::UnprovenRoot(_) => {
                 ErrorKind::Rejected
             }
+            Self::UnsignedProposal(_) | Self::BadProposalSignature(_) => ErrorKind::Rejected,
+            Self::ProposalTimestamp { .. } => ErrorKind::WrongStatement,
         }
     }
 }

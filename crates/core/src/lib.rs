@@ -13,6 +13,7 @@ pub mod policy;
 pub mod poseidon;
 mod poseidon_constants;
 pub mod proof_system;
+pub mod proposal;
 pub mod sample;
 pub mod schnorr;
 pub mod settlement;
@@ -33,6 +34,7 @@ pub use proof_system::{
     Classify, DynProofSystem, ErrorKind, ProofSystem, ProveError, SystemProver, Variant,
     VerifyContext, VerifyError,
 };
+pub use proposal::{Proposal, ProposalSignature, SignedProposal};
 pub use settlement::{BatchState, BatchStatus, ProofVerifier, Settlement, SubmitError};
 pub use statement::{Statement, StatementVersion};
 pub use stf::{

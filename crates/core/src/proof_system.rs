@@ -334,8 +334,10 @@ pub fn precheck<S: ProofSystem>(key: &SystemKey, envelope: &Envelope) -> Result<
 pub struct VerifyContext<'a> {
     /// The trust anchor the envelope is checked under (the TEE registry lives here).
     pub anchor: &'a TrustAnchor,
-    /// The time, in seconds since the Unix epoch, for registration windows.
-    pub now_unix: u64,
+    /// The signed timestamp of the envelope's batch (seconds since the Unix epoch,
+    /// [`crate::proposal::Proposal::timestamp`]): registration windows are checked at the
+    /// batch's time, never at a verifier's clock, so that history does not expire.
+    pub batch_timestamp: u64,
 }
 
 /// One proof system's verifier. Implementations never panic and never allocate without bound
@@ -345,6 +347,10 @@ pub trait ProofSystem: 'static {
     const ID: SystemId;
     /// The domain prefix of the verifying-key id.
     const VK_DOMAIN: &'static [u8];
+    /// Whether `verify` reads [`VerifyContext::batch_timestamp`] (the TEE's registration
+    /// windows). A system that does not may be handed envelopes of several batches in one
+    /// [`ProofSystem::verify_many`] call, under the timestamp of any of them.
+    const READS_BATCH_TIMESTAMP: bool = false;
     /// The key material, parsed and validated.
     type Key;
     /// The system's error.
@@ -422,6 +428,9 @@ pub trait DynProofSystem: Send + Sync {
     /// The system's id.
     fn id(&self) -> SystemId;
 
+    /// [`ProofSystem::READS_BATCH_TIMESTAMP`] of this system.
+    fn reads_batch_timestamp(&self) -> bool;
+
     /// [`verify_with`] for this system.
     fn verify(
         &self,
@@ -458,6 +467,10 @@ impl<S> fmt::Debug for Registered<S> {
 impl<S: ProofSystem> DynProofSystem for Registered<S> {
     fn id(&self) -> SystemId {
         S::ID
+    }
+
+    fn reads_batch_timestamp(&self) -> bool {
+        S::READS_BATCH_TIMESTAMP
     }
 
     fn verify(

@@ -1,7 +1,9 @@
 //! The settlement state machine: what an L1 contract would do with proposals and proofs.
 //!
 //! - `propose`: a batch with its claimed post root must extend the chain (its pre root is the
-//!   previous proposal's claimed post root, or genesis; its number is the next one).
+//!   previous proposal's claimed post root, or genesis; its number is the next one), carry the
+//!   anchor's sequencer's signature over its [`Proposal`], and a timestamp no earlier than its
+//!   predecessor's (the time TEE registration windows are checked at).
 //! - `submit`: an envelope for a proposed batch, accepted only if it matches the batch, names
 //!   the anchor's verifying key, its system is not quarantined, and the injected
 //!   [`ProofVerifier`] accepts it. The policy then decides the batch.
@@ -21,14 +23,21 @@ use crate::error::{CoreError, Resolution};
 use crate::hash::Digest;
 use crate::policy::{Decision, Policy};
 use crate::proof_system::{Classify, ErrorKind, VerifyError};
+use crate::proposal::{Proposal, ProposalSignature, SignedProposal};
 use crate::statement::Statement;
 use crate::stf::Batch;
 use crate::system::SystemId;
 
 /// Proof verification, injected so that core knows no proof system.
 pub trait ProofVerifier {
-    /// Verify one envelope against the trust anchor.
-    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError>;
+    /// Verify one envelope against the trust anchor, for a batch with the signed timestamp
+    /// `batch_timestamp` (the time TEE registration windows are checked at).
+    fn verify(
+        &self,
+        anchor: &TrustAnchor,
+        envelope: &Envelope,
+        batch_timestamp: u64,
+    ) -> Result<(), VerifyError>;
 }
 
 /// Why [`Settlement::submit`] refused an envelope.
@@ -89,12 +98,33 @@ pub struct BatchState {
     pub conflict_after_final: bool,
     /// The root the council picked, if the batch was halted and resolved.
     pub resolved_root: Option<Digest>,
+    /// The batch's signed timestamp (seconds since the Unix epoch).
+    pub timestamp: u64,
+    /// The sequencer's signature over the batch's [`Proposal`].
+    pub signature: ProposalSignature,
+}
+
+impl BatchState {
+    /// The signed proposal of this batch.
+    pub fn signed_proposal(&self) -> SignedProposal {
+        SignedProposal {
+            proposal: Proposal {
+                chain_id: self.batch.chain_id,
+                batch_number: self.batch.batch_number,
+                pre_root: self.pre_root,
+                batch_hash: self.batch_hash,
+                timestamp: self.timestamp,
+            },
+            signature: self.signature,
+        }
+    }
 }
 
 /// The settlement state machine.
 #[derive(Clone, Debug)]
 pub struct Settlement {
     anchor: TrustAnchor,
+    anchor_hash: B256,
     policy: Policy,
     batches: Vec<BatchState>,
 }
@@ -131,6 +161,7 @@ impl Settlement {
         anchor.validate()?;
         Ok(Settlement {
             policy: anchor.policy.clone(),
+            anchor_hash: anchor.hash(),
             anchor,
             batches: Vec::new(),
         })
@@ -181,12 +212,18 @@ impl Settlement {
         out
     }
 
-    /// Propose the next batch with its claimed post root.
-    pub fn propose(
-        &mut self,
-        batch: Batch,
-        claimed_post_root: Digest,
-    ) -> Result<&BatchState, CoreError> {
+    /// Check a proposal of the next batch without recording it, in this order: it is signed;
+    /// it is for the anchor's chain and the next number; the sequencer's signature over its
+    /// [`Proposal`] (this chain, this number, the head root, the batch hash, `timestamp`)
+    /// recovers to the anchor's sequencer under the anchor's hash; `timestamp` is not before
+    /// the previous batch's. Returns the batch hash.
+    pub fn check_proposal(
+        &self,
+        batch: &Batch,
+        timestamp: u64,
+        signature: Option<&ProposalSignature>,
+    ) -> Result<Digest, CoreError> {
+        let signature = signature.ok_or(CoreError::UnsignedProposal(batch.batch_number))?;
         if batch.chain_id != self.anchor.chain_id {
             return Err(CoreError::WrongChain {
                 expected: self.anchor.chain_id,
@@ -200,7 +237,41 @@ impl Settlement {
                 got: batch.batch_number,
             });
         }
-        let batch_hash = self.anchor.batch_hash(&batch)?;
+        let batch_hash = self.anchor.batch_hash(batch)?;
+        let signed = SignedProposal {
+            proposal: Proposal {
+                chain_id: batch.chain_id,
+                batch_number: batch.batch_number,
+                pre_root: self.head_root(),
+                batch_hash,
+                timestamp,
+            },
+            signature: *signature,
+        };
+        signed.verify_hashed(&self.anchor, &self.anchor_hash)?;
+        if let Some(prev) = self.batches.last() {
+            if timestamp < prev.timestamp {
+                return Err(CoreError::ProposalTimestamp {
+                    batch: batch.batch_number,
+                    previous: prev.timestamp,
+                    got: timestamp,
+                });
+            }
+        }
+        Ok(batch_hash)
+    }
+
+    /// Propose the next batch with its claimed post root, its signed timestamp and the
+    /// sequencer's signature ([`check_proposal`](Self::check_proposal) first).
+    pub fn propose(
+        &mut self,
+        batch: Batch,
+        claimed_post_root: Digest,
+        timestamp: u64,
+        signature: Option<&ProposalSignature>,
+    ) -> Result<&BatchState, CoreError> {
+        let batch_hash = self.check_proposal(&batch, timestamp, signature)?;
+        let signature = *signature.ok_or(CoreError::UnsignedProposal(batch.batch_number))?;
         let value_at_risk = batch.value_at_risk();
         let decision = self
             .policy
@@ -217,8 +288,27 @@ impl Settlement {
             final_root: None,
             conflict_after_final: false,
             resolved_root: None,
+            timestamp,
+            signature,
         });
         Ok(&self.batches[self.batches.len() - 1])
+    }
+
+    /// The proposal of `batch` as the next batch: (chain, number, head
+    /// root, batch hash, `timestamp`), for sequencers.
+    pub fn next_proposal(&self, batch: &Batch, timestamp: u64) -> Result<Proposal, CoreError> {
+        Ok(Proposal {
+            chain_id: batch.chain_id,
+            batch_number: batch.batch_number,
+            pre_root: self.head_root(),
+            batch_hash: batch.hash(self.anchor.profile.capacity)?,
+            timestamp,
+        })
+    }
+
+    /// The anchor's hash (the EIP-712 salt of proposals).
+    pub fn anchor_hash(&self) -> B256 {
+        self.anchor_hash
     }
 
     /// Check that an envelope belongs to a proposed batch and names the anchor's key, without
@@ -260,7 +350,7 @@ impl Settlement {
     ) -> Result<Decision, SubmitError> {
         let idx = self.check_envelope(envelope)?;
         verifier
-            .verify(&self.anchor, envelope)
+            .verify(&self.anchor, envelope, self.batches[idx].timestamp)
             .map_err(SubmitError::Proof)?;
         self.record_verified(idx, envelope.system, envelope.statement.post_root);
         Ok(self.batches[idx].decision.clone())

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use multiprover_core::error::Resolution;
 use multiprover_core::proof_system::{Classify, ErrorKind, VerifyError};
 use multiprover_core::settlement::{BatchStatus, ProofVerifier, SubmitError};
-use multiprover_core::{Batch, CoreError, Envelope, SystemId, Transfer};
+use multiprover_core::{Batch, CoreError, Envelope, ProposalSignature, SystemId, Transfer};
 use multiprover_verifier::{BatchRecord, HexBytes};
 use serde::Deserialize;
 use serde_json::json;
@@ -170,6 +170,36 @@ async fn propose(State(s): State<AppState>, req: Request) -> Response {
     };
     let explicit = v.get("batch_number").is_some();
     let mut v = v;
+    // The proposal's signature and timestamp travel beside the batch's own fields.
+    let (signature, timestamp) = match v.as_object_mut() {
+        Some(obj) => (obj.remove("signature"), obj.remove("timestamp")),
+        None => (None, None),
+    };
+    let signature = match signature {
+        None | Some(serde_json::Value::Null) => None,
+        Some(sig) => match serde_json::from_value::<ProposalSignature>(sig) {
+            Ok(sig) => Some(sig),
+            Err(e) => return err(StatusCode::BAD_REQUEST, format!("bad signature: {e}")),
+        },
+    };
+    let timestamp = match timestamp {
+        None | Some(serde_json::Value::Null) if signature.is_none() => 0,
+        Some(t) => match t.as_u64() {
+            Some(t) => t,
+            None => {
+                return err(
+                    StatusCode::BAD_REQUEST,
+                    "timestamp must be an integer number of seconds",
+                )
+            }
+        },
+        None => {
+            return err(
+                StatusCode::BAD_REQUEST,
+                "a signed proposal needs its timestamp",
+            )
+        }
+    };
     if let (false, Some(obj)) = (explicit, v.as_object_mut()) {
         obj.insert("batch_number".into(), json!(0));
     }
@@ -179,18 +209,31 @@ async fn propose(State(s): State<AppState>, req: Request) -> Response {
     };
     let node = s.node.clone();
     let r = tokio::task::spawn_blocking(move || {
-        node.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .propose(batch, explicit)
+        node.lock().unwrap_or_else(|p| p.into_inner()).propose(
+            batch,
+            explicit,
+            timestamp,
+            signature.as_ref(),
+        )
     })
     .await;
     match r {
         Ok(Ok(st)) => {
             Json(json!({"batch_number": st.batch_number, "statement": st})).into_response()
         }
-        // Only "not the next number" is a conflict; anything else core says about a proposed
-        // batch (another chain, a transfer breaking a rule, too many transfers) is a bad request.
-        Ok(Err(Error::Core(c @ CoreError::NotNext { .. }))) => err(StatusCode::CONFLICT, c),
+        // Unsigned is unauthenticated, signed by anyone but the sequencer (or over anything
+        // but this proposal) forbidden; a number or timestamp that does not extend the chain
+        // conflicts with it; anything else core says about a proposed batch (another chain,
+        // a transfer breaking a rule, too many transfers) is a bad request.
+        Ok(Err(Error::Core(c @ CoreError::UnsignedProposal(_)))) => {
+            err(StatusCode::UNAUTHORIZED, c)
+        }
+        Ok(Err(Error::Core(c @ CoreError::BadProposalSignature(_)))) => {
+            err(StatusCode::FORBIDDEN, c)
+        }
+        Ok(Err(Error::Core(
+            c @ (CoreError::NotNext { .. } | CoreError::ProposalTimestamp { .. }),
+        ))) => err(StatusCode::CONFLICT, c),
         Ok(Err(Error::Core(c))) => err(StatusCode::BAD_REQUEST, c),
         Ok(Err(e)) => error_response(e),
         Err(e) => err(StatusCode::INTERNAL_SERVER_ERROR, e),
@@ -226,10 +269,14 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
     };
     // Cheap checks under the lock, the proof verification outside it (it can take a second),
     // then record under the lock.
-    let (idx, anchor) = {
+    let (idx, anchor, at) = {
         let n = lock(&s);
         match n.settlement.check_envelope(&env) {
-            Ok(i) => (i, n.settlement.anchor().clone()),
+            Ok(i) => (
+                i,
+                n.settlement.anchor().clone(),
+                n.settlement.batches()[i].timestamp,
+            ),
             Err(e) => return core_err(&e),
         }
     };
@@ -238,7 +285,7 @@ async fn submit(State(s): State<AppState>, req: Request) -> Response {
     };
     let verifier = s.verifier.clone();
     let env2 = env.clone();
-    let verdict = tokio::task::spawn_blocking(move || verifier.verify(&anchor, &env2)).await;
+    let verdict = tokio::task::spawn_blocking(move || verifier.verify(&anchor, &env2, at)).await;
     drop(slot);
     match verdict {
         Ok(Ok(())) => {}
@@ -343,6 +390,8 @@ async fn record(State(s): State<AppState>, Path(num): Path<String>) -> Response 
     let rec = BatchRecord {
         batch: b.batch.clone(),
         claimed_post_root: b.claimed_post_root,
+        timestamp: b.timestamp,
+        signature: Some(b.signature),
         envelopes,
     };
     ([(header::CONTENT_TYPE, "application/json")], rec.to_json()).into_response()
@@ -422,8 +471,10 @@ async fn status(State(s): State<AppState>) -> Response {
     }
     Json(json!({
         "chain_id": st.anchor().chain_id,
-        "anchor_hash": st.anchor().hash(),
+        "anchor_hash": st.anchor_hash(),
         "head": st.batches().len(),
+        "head_root": st.head_root(),
+        "head_timestamp": st.batches().last().map_or(0, |b| b.timestamp),
         "final_batch": final_batch,
         "final_root": final_root,
         "conflicts": st.batches().iter().filter(|b| b.status == BatchStatus::Halted).map(|b| b.batch.batch_number).collect::<Vec<_>>(),

@@ -2,7 +2,11 @@
 
 use std::time::Duration;
 
-use multiprover_core::{Batch, Statement, SystemId, Transfer, TrustAnchor};
+use multiprover_core::proposal::address_of_secret;
+use multiprover_core::{
+    Address, Batch, Digest, Proposal, ProposalSignature, Statement, SystemId, Transfer,
+    TrustAnchor, B256,
+};
 use multiprover_verifier::BatchRecord;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -28,6 +32,81 @@ pub struct SubmitResponse {
     pub system: SystemId,
     /// The batch's decision afterwards.
     pub decision: multiprover_core::Decision,
+}
+
+/// The sequencer's signing key, bound to one anchor (its chain, capacity and hash: the
+/// EIP-712 salt of proposals).
+#[derive(Clone)]
+pub struct Sequencer {
+    secret: [u8; 32],
+    address: Address,
+    anchor_hash: B256,
+    capacity: u32,
+}
+
+impl std::fmt::Debug for Sequencer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sequencer({})", self.address)
+    }
+}
+
+impl Sequencer {
+    /// The key with secret `secret` for `anchor`; refused unless it is the anchor's sequencer.
+    pub fn new(secret: [u8; 32], anchor: &TrustAnchor) -> Result<Sequencer, Error> {
+        let address = address_of_secret(&secret)?;
+        if address != anchor.sequencer {
+            return Err(Error::Core(
+                multiprover_core::CoreError::BadProposalSignature(
+                    multiprover_core::error::ProposalFault::NotSequencer,
+                ),
+            ));
+        }
+        Ok(Sequencer::new_unchecked(secret, anchor))
+    }
+
+    /// The key with secret `secret` for `anchor`, whether or not the anchor pins it (tests of
+    /// a node that must refuse it).
+    pub fn new_unchecked(secret: [u8; 32], anchor: &TrustAnchor) -> Sequencer {
+        Sequencer {
+            secret,
+            address: address_of_secret(&secret).unwrap_or(Address::ZERO),
+            anchor_hash: anchor.hash(),
+            capacity: anchor.profile.capacity,
+        }
+    }
+
+    /// The key's address.
+    pub fn address(&self) -> Address {
+        self.address
+    }
+
+    /// Sign `batch` as the batch after the head root `pre_root`, at `timestamp`.
+    pub fn sign(
+        &self,
+        batch: &Batch,
+        pre_root: Digest,
+        timestamp: u64,
+    ) -> Result<ProposalSignature, Error> {
+        let proposal = Proposal {
+            chain_id: batch.chain_id,
+            batch_number: batch.batch_number,
+            pre_root,
+            batch_hash: batch.hash(self.capacity)?,
+            timestamp,
+        };
+        Ok(proposal.sign(&self.anchor_hash, &self.secret)?.signature)
+    }
+}
+
+/// The head of the node's chain, as `GET /api/status` reports it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Head {
+    /// The last batch number (0: none yet).
+    pub head: u64,
+    /// The root the next batch starts from.
+    pub head_root: Digest,
+    /// The last batch's signed timestamp (0: none yet).
+    pub head_timestamp: u64,
 }
 
 /// The client.
@@ -76,9 +155,41 @@ impl Client {
         parse(self.agent.get(&self.url(path)).call().map_err(http_error)?)
     }
 
-    /// `POST /api/batches`.
-    pub fn propose(&self, batch: &Batch) -> Result<ProposeResponse, Error> {
-        let body = serde_json::to_string(batch).unwrap_or_default();
+    /// `POST /api/batches`, signed by `sequencer`: reads the head from `GET /api/status`,
+    /// numbers the batch as the next one when its number is 0, and signs it on the head root
+    /// at the later of this machine's clock and the head's timestamp (timestamps never
+    /// decrease). A batch proposed by someone else in between makes the signature stale
+    /// (403): read the head again and retry.
+    pub fn propose(&self, batch: &Batch, sequencer: &Sequencer) -> Result<ProposeResponse, Error> {
+        let head = self.head()?;
+        let mut batch = batch.clone();
+        if batch.batch_number == 0 {
+            batch.batch_number = head.head + 1;
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let timestamp = now.max(head.head_timestamp);
+        let signature = sequencer.sign(&batch, head.head_root, timestamp)?;
+        self.propose_signed(&batch, timestamp, Some(&signature))
+    }
+
+    /// `POST /api/batches` with a given timestamp and signature (none: an unsigned proposal,
+    /// which the node refuses).
+    pub fn propose_signed(
+        &self,
+        batch: &Batch,
+        timestamp: u64,
+        signature: Option<&ProposalSignature>,
+    ) -> Result<ProposeResponse, Error> {
+        let mut body = serde_json::to_value(batch).unwrap_or_default();
+        if let Some(obj) = body.as_object_mut() {
+            obj.insert("timestamp".into(), timestamp.into());
+            if let Some(sig) = signature {
+                obj.insert("signature".into(), sig.to_hex().into());
+            }
+        }
+        let body = body.to_string();
         parse(
             self.agent
                 .post(&self.url("/api/batches"))
@@ -191,6 +302,11 @@ impl Client {
 
     /// `GET /api/status`.
     pub fn status(&self) -> Result<serde_json::Value, Error> {
+        self.get("/api/status")
+    }
+
+    /// The head of the chain (from `GET /api/status`).
+    pub fn head(&self) -> Result<Head, Error> {
         self.get("/api/status")
     }
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 pub use multiprover_core::settlement::ProofVerifier;
 use multiprover_core::{Batch, Envelope, TrustAnchor, VerifyError};
 
-pub use client::{Client, ProposeResponse, SubmitResponse};
+pub use client::{Client, Head, ProposeResponse, Sequencer, SubmitResponse};
 pub use error::{Error, Refusal};
 pub use state::{AccountView, BatchSummary, NodeState, ProofSummary, WorkItem, MAX_PENDING};
 
@@ -37,18 +37,19 @@ pub struct NodeConfig {
     pub lease_secs: u64,
 }
 
-/// The production verifier: every system's verifier via `multiprover-verifier`, at the
-/// current time (for TEE registration windows).
+/// The production verifier: every system's verifier via `multiprover-verifier`, each envelope
+/// at its batch's signed timestamp (for TEE registration windows; never the node's clock).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct NowVerifier;
+pub struct DispatchVerifier;
 
-impl ProofVerifier for NowVerifier {
-    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        multiprover_verifier::Dispatcher { now_unix: now }.verify(anchor, envelope)
+impl ProofVerifier for DispatchVerifier {
+    fn verify(
+        &self,
+        anchor: &TrustAnchor,
+        envelope: &Envelope,
+        batch_timestamp: u64,
+    ) -> Result<(), VerifyError> {
+        multiprover_verifier::Dispatcher.verify(anchor, envelope, batch_timestamp)
     }
 }
 
@@ -56,10 +57,10 @@ impl ProofVerifier for NowVerifier {
 /// Production passes [`default_verifier`]; tests inject a mock.
 pub type SharedVerifier = Arc<dyn ProofVerifier + Send + Sync>;
 
-/// The production verifier, shareable: [`multiprover_verifier::Dispatcher`] at the current time.
+/// The production verifier, shareable: [`multiprover_verifier::Dispatcher`].
 /// Which systems it can verify depends on the `all-systems` feature.
 pub fn default_verifier() -> SharedVerifier {
-    Arc::new(NowVerifier)
+    Arc::new(DispatchVerifier)
 }
 
 /// A node running on its own thread; stopped by [`NodeHandle::shutdown`] or on drop.

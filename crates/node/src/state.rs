@@ -8,8 +8,8 @@ use multiprover_core::ecgfp5::GFp5;
 use multiprover_core::settlement::{statement_for, BatchState, BatchStatus, Settlement};
 use multiprover_core::stf::check_transfer;
 use multiprover_core::{
-    genesis_tree, Account, Batch, Digest, MerklePath, SparseMerkleTree, Statement,
-    StatementVersion, SystemId, Transfer, TrustAnchor,
+    genesis_tree, Account, Batch, Digest, MerklePath, ProposalSignature, SparseMerkleTree,
+    Statement, StatementVersion, SystemId, Transfer, TrustAnchor,
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,8 @@ pub struct BatchSummary {
     pub claimed_post_root: Digest,
     /// Batch hash.
     pub batch_hash: Digest,
+    /// The batch's signed timestamp.
+    pub timestamp: u64,
     /// Value at risk (decimal string).
     pub value_at_risk: String,
     /// Status.
@@ -55,6 +57,7 @@ impl BatchSummary {
             pre_root: b.pre_root,
             claimed_post_root: b.claimed_post_root,
             batch_hash: b.batch_hash,
+            timestamp: b.timestamp,
             value_at_risk: b.value_at_risk.to_string(),
             status: b.status,
             decision: b.decision.clone(),
@@ -141,7 +144,7 @@ impl NodeState {
         let store = Store::open(db, &anchor.hash().to_string())?;
         let mut state = genesis_tree(anchor.profile.depth, &anchor.genesis)?;
         let mut settlement = Settlement::new(anchor.clone())?;
-        for (batch, claimed) in store.batches()? {
+        for (batch, claimed, timestamp, signature) in store.batches()? {
             anchor.apply(&mut state, &batch).map_err(|e| {
                 Error::corrupt_because(
                     format!("stored batch {} does not apply", batch.batch_number),
@@ -154,7 +157,11 @@ impl NodeState {
                     batch.batch_number
                 )));
             }
-            settlement.propose(batch, claimed)?;
+            // The sequencer's signature is checked again: the store is not trusted with it.
+            let n = batch.batch_number;
+            settlement
+                .propose(batch, claimed, timestamp, Some(&signature))
+                .map_err(|e| Error::corrupt_because(format!("stored batch {n}"), e))?;
         }
         for e in store.envelopes()? {
             // Stored envelopes were verified before they were stored.
@@ -290,12 +297,23 @@ impl NodeState {
         })
     }
 
-    /// Propose the next batch: the node runs the STF itself and claims its post root.
-    pub fn propose(&mut self, mut batch: Batch, explicit_number: bool) -> Result<Statement, Error> {
+    /// Propose the next batch, signed by the anchor's sequencer at `timestamp`: core checks
+    /// the proposal (signature, chain, number, timestamp) before anything else runs, then the
+    /// node runs the STF itself and claims its post root. Nothing is stored on any refusal.
+    pub fn propose(
+        &mut self,
+        mut batch: Batch,
+        explicit_number: bool,
+        timestamp: u64,
+        signature: Option<&ProposalSignature>,
+    ) -> Result<Statement, Error> {
         let next = self.settlement.next_batch_number();
         if !explicit_number {
             batch.batch_number = next;
         }
+        // Who proposes first: nothing else runs for an unsigned or wrongly signed proposal.
+        self.settlement
+            .check_proposal(&batch, timestamp, signature)?;
         if batch.batch_number != next {
             return Err(Error::Core(multiprover_core::CoreError::NotNext {
                 expected: next,
@@ -312,9 +330,15 @@ impl NodeState {
         let mut scratch = self.state.clone();
         let w = anchor.apply(&mut scratch, &batch)?;
         let mut settlement = self.settlement.clone();
-        settlement.propose(batch.clone(), w.statement.post_root)?;
-        self.store
-            .insert_batch(&batch, &w.statement.post_root, settlement.batches())?;
+        let b = settlement.propose(batch, w.statement.post_root, timestamp, signature)?;
+        let (batch, ts, sig) = (b.batch.clone(), b.timestamp, b.signature);
+        self.store.insert_batch(
+            &batch,
+            &w.statement.post_root,
+            ts,
+            &sig,
+            settlement.batches(),
+        )?;
         // Only after the transaction committed does memory change.
         self.settlement = settlement;
         self.state = scratch;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use multiprover_core::settlement::BatchState;
-use multiprover_core::{Batch, Digest, SystemId};
+use multiprover_core::{Batch, Digest, ProposalSignature, SystemId};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Error;
@@ -22,11 +22,20 @@ pub struct StoredEnvelope {
     pub bytes: Vec<u8>,
 }
 
+/// A stored batch: the batch, its claimed post root, its signed timestamp and the sequencer's
+/// signature.
+pub type StoredBatch = (Batch, Digest, u64, ProposalSignature);
+
 /// The store.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
 }
+
+/// The version of the schema below, kept in `meta` under `schema`. Version 2 added each
+/// batch's signed timestamp and sequencer signature; a database of another version is
+/// refused (its anchor has no sequencer, so it cannot be this node's anyway): start a new one.
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
@@ -37,6 +46,8 @@ CREATE TABLE IF NOT EXISTS batches (
     number INTEGER PRIMARY KEY,
     batch TEXT NOT NULL,
     claimed_post_root TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    signature TEXT NOT NULL,
     created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -80,7 +91,29 @@ impl Store {
     pub fn open(path: &Path, anchor_hash: &str) -> Result<Store, Error> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let fresh: bool = conn.query_row(
+            "SELECT COUNT(*) = 0 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )?;
         conn.execute_batch(SCHEMA)?;
+        if fresh {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
+                params![SCHEMA_VERSION.to_string()],
+            )?;
+        }
+        let version: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if version.as_deref() != Some(SCHEMA_VERSION.to_string().as_str()) {
+            return Err(Error::corrupt(format!(
+                "the database has schema version {}, this node needs {SCHEMA_VERSION}: start with a new database",
+                version.as_deref().unwrap_or("1")
+            )));
+        }
         let found: Option<String> = conn
             .query_row(
                 "SELECT value FROM meta WHERE key = 'anchor_hash'",
@@ -110,26 +143,32 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// Every batch with its claimed post root, in order.
-    pub fn batches(&self) -> Result<Vec<(Batch, Digest)>, Error> {
-        let mut st = self
-            .conn
-            .prepare("SELECT number, batch, claimed_post_root FROM batches ORDER BY number")?;
+    /// Every batch with its claimed post root, signed timestamp and sequencer signature, in
+    /// order.
+    pub fn batches(&self) -> Result<Vec<StoredBatch>, Error> {
+        let mut st = self.conn.prepare(
+            "SELECT number, batch, claimed_post_root, timestamp, signature FROM batches ORDER BY number",
+        )?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (n, b, root) = row?;
+            let (n, b, root, ts, sig) = row?;
+            let ts = ts as u64;
+            let sig = ProposalSignature::from_hex(&sig)
+                .map_err(|e| Error::corrupt_because(format!("batch {n} signature"), e))?;
             let batch: Batch = serde_json::from_str(&b)
                 .map_err(|e| Error::corrupt_because(format!("batch {n}"), e))?;
             let root: Digest = serde_json::from_str(&root)
                 .map_err(|e| Error::corrupt_because(format!("batch {n} root"), e))?;
-            out.push((batch, root));
+            out.push((batch, root, ts, sig));
         }
         Ok(out)
     }
@@ -195,12 +234,22 @@ impl Store {
         &mut self,
         batch: &Batch,
         claimed: &Digest,
+        timestamp: u64,
+        signature: &ProposalSignature,
         states: &[BatchState],
     ) -> Result<(), Error> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO batches (number, batch, claimed_post_root, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![batch.batch_number as i64, json(batch), json(claimed), now()],
+            "INSERT INTO batches (number, batch, claimed_post_root, timestamp, signature, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                batch.batch_number as i64,
+                json(batch),
+                json(claimed),
+                // Bit for bit: read back with `as u64`.
+                timestamp as i64,
+                signature.to_hex(),
+                now()
+            ],
         )?;
         Self::write_verdicts(&tx, states)?;
         tx.commit()?;

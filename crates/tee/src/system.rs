@@ -14,6 +14,7 @@ pub struct Tee;
 impl ProofSystem for Tee {
     const ID: SystemId = SystemId::Tee;
     const VK_DOMAIN: &'static [u8] = b"multiprover-tee-measurement-v1";
+    const READS_BATCH_TIMESTAMP: bool = true;
     /// The statement version the key attests.
     type Key = StatementVersion;
     type Error = Error;
@@ -38,7 +39,7 @@ impl ProofSystem for Tee {
         envelope: &Envelope,
         cx: &VerifyContext<'_>,
     ) -> Result<(), Error> {
-        verify_attestation(&cx.anchor.tee, envelope, cx.now_unix)
+        verify_attestation(&cx.anchor.tee, envelope, cx.batch_timestamp)
     }
 }
 

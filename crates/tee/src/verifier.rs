@@ -78,7 +78,9 @@ pub fn find_instance(registry: &TeeRegistry, id: u32) -> Result<&TeeInstance, Er
     found.ok_or(Error::UnknownInstance(id))
 }
 
-/// Verify a TEE envelope against the pinned key and registry at time `now_unix` (seconds).
+/// Verify a TEE envelope against the pinned key and registry for a batch with the signed
+/// timestamp `batch_timestamp` (seconds; the registration window is checked at the batch's
+/// time, not at the verifier's clock).
 ///
 /// Checks, in this order: the shared [`precheck`] (the envelope and key are for `tee`,
 /// `envelope.vk_id == key.vk_id`); the key carries no material; then
@@ -87,11 +89,11 @@ pub fn verify(
     registry: &TeeRegistry,
     key: &SystemKey,
     envelope: &Envelope,
-    now_unix: u64,
+    batch_timestamp: u64,
 ) -> Result<(), Error> {
     precheck::<Tee>(key, envelope)?;
     check_key(key)?;
-    verify_attestation(registry, envelope, now_unix)
+    verify_attestation(registry, envelope, batch_timestamp)
 }
 
 /// The TEE's system key carries no material but the statement version it attests (its keys
@@ -105,13 +107,13 @@ pub fn check_key(key: &SystemKey) -> Result<StatementVersion, Error> {
 
 /// Verify the attestation of an envelope whose key passed the pre-checks: the measurement
 /// (`envelope.vk_id`) is accepted by the registry; the proof parses (exactly 69 bytes, `v` in
-/// {27, 28}); the instance is registered once, with this measurement, and `valid_from <= now
+/// {27, 28}); the instance is registered once, with this measurement, and `valid_from <= batch_timestamp
 /// < valid_until`; the statement is canonical; `s <= n/2`; the signature over the
 /// statement's EIP-712 digest recovers to the registered address.
 pub fn verify_attestation(
     registry: &TeeRegistry,
     envelope: &Envelope,
-    now_unix: u64,
+    batch_timestamp: u64,
 ) -> Result<(), Error> {
     if !registry.measurements.contains(&envelope.vk_id) {
         return Err(Error::MeasurementNotAccepted(envelope.vk_id));
@@ -125,18 +127,18 @@ pub fn verify_attestation(
             claimed: envelope.vk_id,
         });
     }
-    if now_unix < inst.valid_from {
+    if batch_timestamp < inst.valid_from {
         return Err(Error::NotYetValid {
             id: inst.id,
             valid_from: inst.valid_from,
-            now: now_unix,
+            now: batch_timestamp,
         });
     }
-    if now_unix >= inst.valid_until {
+    if batch_timestamp >= inst.valid_until {
         return Err(Error::Expired {
             id: inst.id,
             valid_until: inst.valid_until,
-            now: now_unix,
+            now: batch_timestamp,
         });
     }
     envelope.statement.validate().map_err(Error::Statement)?;

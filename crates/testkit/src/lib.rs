@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 
 use multiprover_core::anchor::ANCHOR_VERSION;
+use multiprover_core::proposal::address_of_secret;
 pub use multiprover_core::schnorr::SecretKey;
+use multiprover_core::settlement::BatchState;
 use multiprover_core::{
-    apply_batch_for, genesis_tree, Address, Batch, BatchWitness, GenesisAccount, Policy, Profile,
-    SparseMerkleTree, StatementVersion, SystemId, SystemKey, TeeRegistry, Transfer, TrustAnchor,
+    apply_batch_for, genesis_tree, Address, Batch, BatchWitness, CoreError, Digest, GenesisAccount,
+    Policy, Profile, ProposalSignature, Settlement, SparseMerkleTree, StatementVersion, SystemId,
+    SystemKey, TeeRegistry, Transfer, TrustAnchor,
 };
 use rand::{Rng, SeedableRng};
 
@@ -23,6 +26,68 @@ pub const CHAIN_ID: u64 = 7;
 
 /// The balance of each genesis account of the fixture scenario.
 pub const GENESIS_BALANCE: u64 = 1_000_000;
+
+/// The secret key of the fixture sequencer (what every test anchor pins as its sequencer).
+pub const SEQUENCER_SECRET: [u8; 32] = [0x5e; 32];
+
+/// The address of [`SEQUENCER_SECRET`].
+pub fn sequencer() -> Address {
+    address_of_secret(&SEQUENCER_SECRET).expect("the fixture sequencer key is valid")
+}
+
+/// The fixture sequencer's signature of `batch` as the next batch of `settlement`, at
+/// `timestamp`.
+pub fn sign_next(settlement: &Settlement, batch: &Batch, timestamp: u64) -> ProposalSignature {
+    settlement
+        .next_proposal(batch, timestamp)
+        .and_then(|p| p.sign(&settlement.anchor_hash(), &SEQUENCER_SECRET))
+        .map(|sp| sp.signature)
+        .unwrap_or(ProposalSignature([0; 65]))
+}
+
+/// The fixture sequencer's signature of `batch` on the pre root `pre_root` at `timestamp`,
+/// under `anchor` (what a published batch record carries).
+pub fn sign_proposal(
+    anchor: &TrustAnchor,
+    batch: &Batch,
+    pre_root: Digest,
+    timestamp: u64,
+) -> ProposalSignature {
+    sign_proposal_with(&SEQUENCER_SECRET, anchor, batch, pre_root, timestamp)
+}
+
+/// [`sign_proposal`] with another secret key (tests of signatures that must be refused).
+pub fn sign_proposal_with(
+    secret: &[u8; 32],
+    anchor: &TrustAnchor,
+    batch: &Batch,
+    pre_root: Digest,
+    timestamp: u64,
+) -> ProposalSignature {
+    let proposal = multiprover_core::Proposal {
+        chain_id: batch.chain_id,
+        batch_number: batch.batch_number,
+        pre_root,
+        batch_hash: batch
+            .hash(anchor.profile.capacity)
+            .expect("a batch within the capacity"),
+        timestamp,
+    };
+    proposal
+        .sign(&anchor.hash(), secret)
+        .expect("a valid secret key")
+        .signature
+}
+
+/// Propose `batch` to `settlement` signed by the fixture sequencer at [`NOW`].
+pub fn propose_signed(
+    settlement: &mut Settlement,
+    batch: Batch,
+    claimed_post_root: Digest,
+) -> Result<&BatchState, CoreError> {
+    let sig = sign_next(settlement, &batch, NOW);
+    settlement.propose(batch, claimed_post_root, NOW, Some(&sig))
+}
 
 /// The repository's root directory (where `Cargo.toml`, `testdata/` and `fuzz/` are).
 pub fn workspace_root() -> PathBuf {
@@ -151,7 +216,7 @@ impl Scenario {
     }
 
     /// A trust anchor for this scenario pinning `systems` (and `tee` for the TEE), with the
-    /// default policy tiers and a zero council address.
+    /// default policy tiers, a zero council address and the fixture [`sequencer`].
     pub fn anchor(&self, systems: Vec<SystemKey>, tee: TeeRegistry) -> TrustAnchor {
         TrustAnchor {
             version: ANCHOR_VERSION,
@@ -164,6 +229,7 @@ impl Scenario {
             systems,
             tee,
             council: Address::ZERO,
+            sequencer: sequencer(),
         }
     }
 

@@ -31,15 +31,16 @@ pub fn compiled_systems() -> Vec<SystemId> {
     REGISTRY.iter().map(|s| s.id()).collect()
 }
 
-/// Verify one parsed envelope against the anchor at time `now_unix` (used by the TEE
-/// registration windows). Checks the chain id and the pinned verifying-key id
-/// ([`Envelope::pinned_key`]) before the system's own verifier runs.
+/// Verify one parsed envelope against the anchor, for a batch with the signed timestamp
+/// `batch_timestamp` (the time the TEE registration windows are checked at). Checks the chain
+/// id and the pinned verifying-key id ([`Envelope::pinned_key`]) before the system's own
+/// verifier runs.
 pub fn verify_envelope(
     anchor: &TrustAnchor,
     envelope: &Envelope,
-    now_unix: u64,
+    batch_timestamp: u64,
 ) -> Result<(), Error> {
-    verify_envelope_in(REGISTRY, anchor, envelope, now_unix)
+    verify_envelope_in(REGISTRY, anchor, envelope, batch_timestamp)
 }
 
 /// [`verify_envelope`] over another registry than this build's (an embedder's own set of
@@ -48,10 +49,13 @@ pub fn verify_envelope_in(
     registry: &[&dyn DynProofSystem],
     anchor: &TrustAnchor,
     envelope: &Envelope,
-    now_unix: u64,
+    batch_timestamp: u64,
 ) -> Result<(), Error> {
     let key = envelope.pinned_key(anchor)?;
-    let cx = VerifyContext { anchor, now_unix };
+    let cx = VerifyContext {
+        anchor,
+        batch_timestamp,
+    };
     let system = registry
         .iter()
         .find(|s| s.id() == envelope.system)
@@ -60,15 +64,29 @@ pub fn verify_envelope_in(
     Ok(())
 }
 
-/// Verify many parsed envelopes against the anchor at once; one result per envelope, in
-/// order, each exactly what [`verify_envelope`] would return for it alone. Each system's
-/// envelopes go through its `verify_many` together (halo2 shares one `BatchVerifier` check).
+/// Verify many parsed envelopes of batches with one signed timestamp against the anchor at
+/// once ([`verify_envelopes_at`] with `batch_timestamp` for each).
 pub fn verify_envelopes(
     anchor: &TrustAnchor,
     envelopes: &[Envelope],
-    now_unix: u64,
+    batch_timestamp: u64,
 ) -> Vec<Result<(), Error>> {
-    let cx = VerifyContext { anchor, now_unix };
+    let at: Vec<u64> = envelopes.iter().map(|_| batch_timestamp).collect();
+    verify_envelopes_at(anchor, envelopes, &at)
+}
+
+/// Verify many parsed envelopes against the anchor at once, envelope `i` for a batch with the
+/// signed timestamp `batch_timestamps[i]`; one result per envelope, in order, each exactly
+/// what [`verify_envelope`] would return for it alone. Each system's envelopes go through its
+/// `verify_many` together (halo2 shares one `BatchVerifier` check); a system that reads the
+/// timestamp gets one call per timestamp. An envelope without a timestamp (a shorter
+/// `batch_timestamps`) is verified at timestamp 0.
+pub fn verify_envelopes_at(
+    anchor: &TrustAnchor,
+    envelopes: &[Envelope],
+    batch_timestamps: &[u64],
+) -> Vec<Result<(), Error>> {
+    let ts = |i: usize| batch_timestamps.get(i).copied().unwrap_or(0);
     let mut results: Vec<Option<Result<(), Error>>> = envelopes.iter().map(|_| None).collect();
     for sys in REGISTRY {
         let id = sys.id();
@@ -81,25 +99,46 @@ pub fn verify_envelopes(
                 Err(err) => results[i] = Some(Err(err.into())),
             }
         }
-        let batch: Vec<&Envelope> = ready.iter().map(|i| &envelopes[*i]).collect();
-        for (i, r) in ready.into_iter().zip(sys.verify_many(key, &batch, &cx)) {
-            results[i] = Some(r.map_err(Error::Verify));
+        // Groups of envelopes verified together, each under one timestamp.
+        let mut groups: Vec<(u64, Vec<usize>)> = Vec::new();
+        for i in ready {
+            let t = if sys.reads_batch_timestamp() {
+                ts(i)
+            } else {
+                0
+            };
+            match groups.iter_mut().find(|(gt, _)| *gt == t) {
+                Some((_, g)) => g.push(i),
+                None => groups.push((t, alloc::vec![i])),
+            }
+        }
+        for (_, group) in groups {
+            let cx = VerifyContext {
+                anchor,
+                batch_timestamp: ts(group[0]),
+            };
+            let batch: Vec<&Envelope> = group.iter().map(|i| &envelopes[*i]).collect();
+            for (i, r) in group.into_iter().zip(sys.verify_many(key, &batch, &cx)) {
+                results[i] = Some(r.map_err(Error::Verify));
+            }
         }
     }
     envelopes
         .iter()
         .zip(results)
-        .map(|(e, r)| r.unwrap_or_else(|| verify_envelope(anchor, e, now_unix)))
+        .enumerate()
+        .map(|(i, (e, r))| r.unwrap_or_else(|| verify_envelope(anchor, e, ts(i))))
         .collect()
 }
 
-/// Decode and verify envelope bytes. Never panics, whatever the bytes.
+/// Decode and verify envelope bytes, for a batch with the signed timestamp
+/// `batch_timestamp`. Never panics, whatever the bytes.
 pub fn verify_envelope_bytes(
     anchor: &TrustAnchor,
     bytes: &[u8],
-    now_unix: u64,
+    batch_timestamp: u64,
 ) -> Result<Envelope, Error> {
     let e = Envelope::from_bytes(bytes)?;
-    verify_envelope(anchor, &e, now_unix)?;
+    verify_envelope(anchor, &e, batch_timestamp)?;
     Ok(e)
 }

@@ -11,7 +11,7 @@ pub mod record;
 
 pub use dispatch::{
     compiled_systems, system, verify_envelope, verify_envelope_bytes, verify_envelope_in,
-    verify_envelopes, REGISTRY,
+    verify_envelopes, verify_envelopes_at, REGISTRY,
 };
 pub use error::Error;
 pub use halo2_params::{halo2_params_bytes, halo2_params_k, load_halo2_params};

@@ -2,8 +2,9 @@
 //!
 //! It recomputes every batch hash from the published transfers, verifies every envelope
 //! itself, checks the root chain from genesis and applies the policy itself, with
-//! [`multiprover_core::Settlement`] as the state machine. It fetches nothing and reads no
-//! clock of its own: the caller passes the time and a millisecond timer.
+//! [`multiprover_core::Settlement`] as the state machine, which also checks the sequencer's
+//! signature over each batch's proposal. It fetches nothing and reads no clock: envelopes are
+//! verified at their batch's signed timestamp, and the caller passes a millisecond timer.
 
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -15,7 +16,7 @@ use multiprover_core::settlement::{BatchStatus, ProofVerifier, Settlement, Submi
 use multiprover_core::{Decision, Digest, Envelope, SystemId, TrustAnchor, B256};
 use serde::{Deserialize, Serialize};
 
-use crate::dispatch::{verify_envelope, verify_envelopes};
+use crate::dispatch::{verify_envelope, verify_envelopes_at};
 use crate::error::Error;
 use crate::record::BatchRecord;
 
@@ -130,16 +131,15 @@ impl LightClient {
         self.settlement.anchor()
     }
 
-    /// Ingest one batch record: the next batch, or again a batch already seen (new envelopes
-    /// are then added). `now_unix` is the time for TEE validity windows; `clock` returns
-    /// milliseconds and times each verification.
+    /// Ingest one batch record: the next batch (signed by the anchor's sequencer), or again a
+    /// batch already seen (new envelopes are then added). Envelopes are verified at the
+    /// batch's signed timestamp; `clock` returns milliseconds and times each verification.
     pub fn ingest(
         &mut self,
         record: &BatchRecord,
-        now_unix: u64,
         clock: &mut dyn FnMut() -> f64,
     ) -> Result<BatchVerdict, Error> {
-        self.ingest_with(record, now_unix, clock, &mut BTreeMap::new())
+        self.ingest_with(record, clock, &mut BTreeMap::new())
     }
 
     /// Ingest several batch records in order, with the same verdicts as [`ingest`](Self::ingest)
@@ -151,11 +151,12 @@ impl LightClient {
     pub fn ingest_many(
         &mut self,
         records: &[BatchRecord],
-        now_unix: u64,
         clock: &mut dyn FnMut() -> f64,
     ) -> Result<Vec<BatchVerdict>, Error> {
         let mut ids = BTreeSet::new();
-        let mut pending: Vec<(B256, Envelope)> = Vec::new();
+        // Each new envelope with the timestamp of the record it came with (used only if that
+        // record's batch is ingested with that timestamp).
+        let mut pending: Vec<(B256, Envelope, u64)> = Vec::new();
         for r in records {
             let seen = r
                 .batch
@@ -168,47 +169,52 @@ impl LightClient {
                     continue;
                 }
                 if let Ok(e) = Envelope::from_bytes(&bytes.0) {
-                    pending.push((id, e));
+                    pending.push((id, e, r.timestamp));
                 }
             }
         }
         let mut decided = BTreeMap::new();
         for system in SystemId::ALL {
-            let (ids, list): (Vec<B256>, Vec<Envelope>) = pending
-                .iter()
-                .filter(|(_, e)| e.system == system)
-                .cloned()
-                .unzip();
+            let mut ids = Vec::new();
+            let mut list = Vec::new();
+            let mut times = Vec::new();
+            for (id, e, t) in pending.iter().filter(|(_, e, _)| e.system == system) {
+                ids.push((*id, *t));
+                list.push(e.clone());
+                times.push(*t);
+            }
             if list.len() < 2 {
                 continue;
             }
             let t0 = clock();
-            let results = verify_envelopes(self.anchor(), &list, now_unix);
+            let results = verify_envelopes_at(self.anchor(), &list, &times);
             let share = (clock() - t0) / list.len() as f64;
-            for (id, r) in ids.into_iter().zip(results) {
-                decided.insert(id, (r.map_err(|e| as_verify_error(system, e)), share));
+            for ((id, t), r) in ids.into_iter().zip(results) {
+                decided.insert(id, (r.map_err(|e| as_verify_error(system, e)), share, t));
             }
         }
         records
             .iter()
-            .map(|r| self.ingest_with(r, now_unix, clock, &mut decided))
+            .map(|r| self.ingest_with(r, clock, &mut decided))
             .collect()
     }
 
     /// [`ingest`](Self::ingest), with some envelopes' proof checks already decided (by hash
-    /// of their bytes: the result and the milliseconds it cost).
+    /// of their bytes: the result, the milliseconds it cost and the batch timestamp it was
+    /// verified at).
     fn ingest_with(
         &mut self,
         record: &BatchRecord,
-        now_unix: u64,
         clock: &mut dyn FnMut() -> f64,
-        decided: &mut BTreeMap<B256, (Result<(), VerifyError>, f64)>,
+        decided: &mut Decided,
     ) -> Result<BatchVerdict, Error> {
         let n = record.batch.batch_number;
         let idx = match self.settlement.batch(n) {
             Some(known) => {
                 if known.batch != record.batch
                     || known.claimed_post_root != record.claimed_post_root
+                    || known.timestamp != record.timestamp
+                    || Some(known.signature) != record.signature
                 {
                     return Err(Error::BatchMismatch(
                         "a different batch was already published under this number",
@@ -217,8 +223,12 @@ impl LightClient {
                 (n - 1) as usize
             }
             None => {
-                self.settlement
-                    .propose(record.batch.clone(), record.claimed_post_root)?;
+                self.settlement.propose(
+                    record.batch.clone(),
+                    record.claimed_post_root,
+                    record.timestamp,
+                    record.signature.as_ref(),
+                )?;
                 self.proofs.push(Vec::new());
                 self.seen.push(Vec::new());
                 self.proofs.len() - 1
@@ -231,13 +241,13 @@ impl LightClient {
             }
             self.seen[idx].push(id);
             let t0 = clock();
+            let at = self.settlement.batches()[idx].timestamp;
             let (result, share) = match decided.remove(&id) {
-                Some((proof, share)) => (self.check_one(&bytes.0, |_| proof), share),
-                None => {
-                    let dispatch = Dispatcher { now_unix };
+                Some((proof, share, t)) if t == at => (self.check_one(&bytes.0, |_| proof), share),
+                _ => {
                     let anchor = self.anchor().clone();
                     (
-                        self.check_one(&bytes.0, |e| dispatch.verify(&anchor, e)),
+                        self.check_one(&bytes.0, |e| Dispatcher.verify(&anchor, e, at)),
                         0.0,
                     )
                 }
@@ -349,17 +359,23 @@ fn as_verify_error(system: SystemId, e: Error) -> VerifyError {
     }
 }
 
-/// The dispatching verifier ([`crate::verify_envelope`]) at a given time, as core's injected
-/// [`ProofVerifier`].
-#[derive(Clone, Copy, Debug)]
-pub struct Dispatcher {
-    /// The time for registration windows, in seconds since the Unix epoch.
-    pub now_unix: u64,
-}
+/// Proof checks decided ahead, by hash of the envelope bytes: the result, its milliseconds
+/// and the batch timestamp it was verified at.
+type Decided = BTreeMap<B256, (Result<(), VerifyError>, f64, u64)>;
+
+/// The dispatching verifier ([`crate::verify_envelope`]) as core's injected
+/// [`ProofVerifier`]: each envelope at its batch's signed timestamp.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Dispatcher;
 
 impl ProofVerifier for Dispatcher {
-    fn verify(&self, anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError> {
-        verify_envelope(anchor, envelope, self.now_unix)
+    fn verify(
+        &self,
+        anchor: &TrustAnchor,
+        envelope: &Envelope,
+        batch_timestamp: u64,
+    ) -> Result<(), VerifyError> {
+        verify_envelope(anchor, envelope, batch_timestamp)
             .map_err(|e| as_verify_error(envelope.system, e))
     }
 }

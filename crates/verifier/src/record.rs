@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use multiprover_core::{Batch, Digest};
+use multiprover_core::{Batch, Digest, ProposalSignature};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -12,14 +12,23 @@ pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 /// Most envelopes one record may carry.
 pub const MAX_ENVELOPES_PER_RECORD: usize = 64;
 
-/// One batch as published: the transfers, the proposer's claimed post root and every
-/// envelope the server has. Anything a client derives from it, it re-checks itself.
+/// One batch as published: the transfers, the proposer's claimed post root, the batch's
+/// signed timestamp and the sequencer's signature over its proposal, and every envelope the
+/// server has. Anything a client derives from it, it re-checks itself (the signature against
+/// the anchor's sequencer, over the proposal it recomputes).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchRecord {
     /// The batch (chain id, number, transfers).
     pub batch: Batch,
     /// The post root the proposer claimed (used only to chain the next batch's pre root).
     pub claimed_post_root: Digest,
+    /// The batch's signed timestamp (seconds since the Unix epoch): the time the envelopes'
+    /// TEE registration windows are checked at.
+    pub timestamp: u64,
+    /// The sequencer's signature over the batch's
+    /// [`Proposal`](multiprover_core::proposal::Proposal) (absent: the record is refused as
+    /// unsigned).
+    pub signature: Option<ProposalSignature>,
     /// Envelopes, each as 0x-prefixed hex.
     pub envelopes: Vec<HexBytes>,
 }

@@ -4,7 +4,7 @@
 
 use multiprover_core::anchor::TrustAnchor;
 use multiprover_core::{genesis_tree, Batch, Envelope, SystemId, SystemKey, Transfer};
-use multiprover_testkit::{fixture, Scenario, NOW};
+use multiprover_testkit::{fixture, sign_proposal, sign_proposal_with, Scenario, NOW};
 use multiprover_verifier::{
     compiled_systems, verify_envelope, verify_envelope_bytes, verify_envelopes, BatchRecord,
     HexBytes, LightClient,
@@ -98,6 +98,8 @@ fn light_client_on_fixtures() {
     let record = BatchRecord {
         batch: batch(),
         claimed_post_root: w.statement.post_root,
+        timestamp: NOW,
+        signature: Some(sign_proposal(&a, &batch(), a.genesis_root, NOW)),
         envelopes,
     };
     let json = record.to_json();
@@ -107,7 +109,7 @@ fn light_client_on_fixtures() {
         t += 1.0;
         t
     };
-    let v = client.ingest(&record, NOW, &mut clock).unwrap();
+    let v = client.ingest(&record, &mut clock).unwrap();
     let n = compiled_systems().len();
     assert_eq!(v.proofs.len(), n + 1);
     assert!(v.proofs[..n].iter().all(|p| p.ok), "{:?}", v.proofs);
@@ -133,7 +135,7 @@ fn light_client_on_fixtures() {
     // the same number with different transfers is refused
     let mut other = record.clone();
     other.batch.transfers.pop();
-    assert!(client.ingest(&other, NOW, &mut clock).is_err());
+    assert!(client.ingest(&other, &mut clock).is_err());
     // envelopes relabelled as batch 2 do not match batch 2's own hash
     let mut next = state.clone();
     let b2 = Batch {
@@ -152,17 +154,19 @@ fn light_client_on_fixtures() {
         })
         .collect();
     let r2 = BatchRecord {
+        signature: Some(sign_proposal(&a, &b2, w2.statement.pre_root, NOW)),
         batch: b2,
         claimed_post_root: w2.statement.post_root,
+        timestamp: NOW,
         envelopes: relabelled,
     };
-    let v2 = client.ingest(&r2, NOW, &mut clock).unwrap();
+    let v2 = client.ingest(&r2, &mut clock).unwrap();
     assert!(v2.proofs.iter().all(|p| !p.ok), "{:?}", v2.proofs);
     assert_eq!(v2.status, multiprover_core::BatchStatus::Pending);
     // a batch that does not extend the chain is refused
     let mut skip = record.clone();
     skip.batch.batch_number = 4;
-    assert!(client.ingest(&skip, NOW, &mut clock).is_err());
+    assert!(client.ingest(&skip, &mut clock).is_err());
 }
 
 /// Each fixture's envelope and a copy with one proof byte flipped.
@@ -218,6 +222,8 @@ fn ingest_many_gives_the_verdicts_of_ingest() {
     let record = BatchRecord {
         batch: batch(),
         claimed_post_root: w.statement.post_root,
+        timestamp: NOW,
+        signature: Some(sign_proposal(&a, &batch(), a.genesis_root, NOW)),
         envelopes,
     };
     let mut clock = {
@@ -228,10 +234,10 @@ fn ingest_many_gives_the_verdicts_of_ingest() {
         }
     };
     let mut one = LightClient::new(a.clone()).unwrap();
-    let single = one.ingest(&record, NOW, &mut clock).unwrap();
+    let single = one.ingest(&record, &mut clock).unwrap();
     let mut many = LightClient::new(a.clone()).unwrap();
     let verdicts = many
-        .ingest_many(std::slice::from_ref(&record), NOW, &mut clock)
+        .ingest_many(std::slice::from_ref(&record), &mut clock)
         .unwrap();
     assert_eq!(verdicts.len(), 1);
     let ok = |v: &multiprover_verifier::BatchVerdict| -> Vec<(Option<SystemId>, bool)> {
@@ -243,13 +249,167 @@ fn ingest_many_gives_the_verdicts_of_ingest() {
     assert_eq!(many.status(), one.status());
     // Ingesting the same record again adds nothing, as with ingest.
     let again = many
-        .ingest_many(std::slice::from_ref(&record), NOW, &mut clock)
+        .ingest_many(std::slice::from_ref(&record), &mut clock)
         .unwrap();
     assert_eq!(again[0].proofs.len(), single.proofs.len());
     // A record that does not extend the chain stops ingest_many with an error.
     let mut skip = record.clone();
     skip.batch.batch_number = 4;
-    assert!(many.ingest_many(&[skip], NOW, &mut clock).is_err());
+    assert!(many.ingest_many(&[skip], &mut clock).is_err());
+}
+
+fn clock() -> impl FnMut() -> f64 {
+    let mut t = 0.0;
+    move || {
+        t += 1.0;
+        t
+    }
+}
+
+/// Batch 1 of the scenario as a record signed with `secret` (`None`: unsigned) at `timestamp`
+/// under `a`, with every fixture envelope.
+fn record_signed(a: &TrustAnchor, secret: Option<&[u8; 32]>, timestamp: u64) -> BatchRecord {
+    let mut state = genesis_tree(a.profile.depth, &a.genesis).unwrap();
+    let w = multiprover_core::apply_batch(&mut state, &batch(), a.profile).unwrap();
+    BatchRecord {
+        batch: batch(),
+        claimed_post_root: w.statement.post_root,
+        timestamp,
+        signature: secret.map(|k| sign_proposal_with(k, a, &batch(), a.genesis_root, timestamp)),
+        envelopes: fixtures().into_iter().map(|(_, b)| HexBytes(b)).collect(),
+    }
+}
+
+#[test]
+fn light_client_rejects_a_record_whose_sequencer_signature_is_wrong() {
+    use multiprover_core::error::ProposalFault;
+    use multiprover_core::CoreError;
+    use multiprover_verifier::Error;
+    let a = anchor();
+    let seq = multiprover_testkit::SEQUENCER_SECRET;
+    let mut client = LightClient::new(a.clone()).unwrap();
+    let mut clock = clock();
+    // Signed by another key.
+    let stranger = record_signed(&a, Some(&[0x77; 32]), NOW);
+    assert!(matches!(
+        client.ingest(&stranger, &mut clock),
+        Err(Error::Core(CoreError::BadProposalSignature(
+            ProposalFault::NotSequencer
+        )))
+    ));
+    // Unsigned.
+    assert!(matches!(
+        client.ingest(&record_signed(&a, None, NOW), &mut clock),
+        Err(Error::Core(CoreError::UnsignedProposal(1)))
+    ));
+    // Signed by the sequencer, then a field changed: the timestamp, a transfer.
+    let mut later = record_signed(&a, Some(&seq), NOW);
+    later.timestamp += 1;
+    assert!(matches!(
+        client.ingest(&later, &mut clock),
+        Err(Error::Core(CoreError::BadProposalSignature(_)))
+    ));
+    let mut changed = record_signed(&a, Some(&seq), NOW);
+    changed.batch.transfers[0].amount -= 1;
+    changed.claimed_post_root = {
+        let mut st = genesis_tree(a.profile.depth, &a.genesis).unwrap();
+        multiprover_core::apply_batch(&mut st, &changed.batch, a.profile)
+            .unwrap()
+            .statement
+            .post_root
+    };
+    assert!(matches!(
+        client.ingest(&changed, &mut clock),
+        Err(Error::Core(CoreError::BadProposalSignature(_)))
+    ));
+    // Signed for another deployment (another anchor hash) by the same key.
+    let mut other = a.clone();
+    other.council = multiprover_core::Address::repeat_byte(1);
+    let mut foreign = record_signed(&a, Some(&seq), NOW);
+    foreign.signature = Some(sign_proposal(&other, &batch(), a.genesis_root, NOW));
+    assert!(client.ingest(&foreign, &mut clock).is_err());
+    // A malformed signature does not parse.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&record_signed(&a, Some(&seq), NOW).to_json()).unwrap();
+    json["signature"] = "0x1234".into();
+    assert!(BatchRecord::from_json(json.to_string().as_bytes()).is_err());
+    // Nothing was ingested; the honest record is.
+    assert_eq!(client.status().head, 0);
+    assert!(client.verdicts().is_empty());
+    let good = record_signed(&a, Some(&seq), NOW);
+    client.ingest(&good, &mut clock).unwrap();
+    assert_eq!(client.status().head, 1);
+    // Published again with another (valid) signature or timestamp: not the batch ingested.
+    let mut resigned = record_signed(&a, Some(&seq), NOW + 5);
+    resigned.envelopes.clear();
+    assert!(matches!(
+        client.ingest(&resigned, &mut clock),
+        Err(Error::BatchMismatch(_))
+    ));
+}
+
+/// The fixture enclave registered only for `[from, until)`, long in the past.
+fn anchor_with_tee_window(from: u64, until: u64) -> TrustAnchor {
+    let mut a = anchor();
+    for i in &mut a.tee.instances {
+        i.valid_from = from;
+        i.valid_until = until;
+    }
+    a
+}
+
+#[test]
+fn tee_windows_are_checked_at_the_batch_timestamp_not_the_clock() {
+    if !compiled_systems().contains(&SystemId::Tee) {
+        return;
+    }
+    let seq = multiprover_testkit::SEQUENCER_SECRET;
+    // Registered 2001-09-09 .. 2017-07-14: today is long after valid_until.
+    let (from, until) = (1_000_000_000, 1_500_000_000);
+    let a = anchor_with_tee_window(from, until);
+    let tee = |v: &multiprover_verifier::BatchVerdict| {
+        v.proofs
+            .iter()
+            .find(|p| p.system == Some(SystemId::Tee))
+            .cloned()
+            .unwrap()
+    };
+    // A batch signed inside the window stays valid whenever it is verified.
+    for ts in [from, 1_200_000_000, until - 1] {
+        let mut c = LightClient::new(a.clone()).unwrap();
+        let v = c
+            .ingest(&record_signed(&a, Some(&seq), ts), &mut clock())
+            .unwrap();
+        assert!(tee(&v).ok, "batch at {ts}: {:?}", tee(&v).error);
+        let many = LightClient::new(a.clone())
+            .unwrap()
+            .ingest_many(&[record_signed(&a, Some(&seq), ts)], &mut clock())
+            .unwrap();
+        assert!(tee(&many[0]).ok);
+    }
+    // A batch signed outside it is refused as expired (or not yet valid), whatever the clock.
+    for ts in [until, until + 1, 1_800_000_000] {
+        let mut c = LightClient::new(a.clone()).unwrap();
+        let v = c
+            .ingest(&record_signed(&a, Some(&seq), ts), &mut clock())
+            .unwrap();
+        let p = tee(&v);
+        assert!(!p.ok);
+        assert_eq!(
+            p.error.unwrap().kind,
+            multiprover_core::ErrorKind::Expired,
+            "batch at {ts}"
+        );
+    }
+    let mut c = LightClient::new(a.clone()).unwrap();
+    let v = c
+        .ingest(&record_signed(&a, Some(&seq), from - 1), &mut clock())
+        .unwrap();
+    assert!(!tee(&v).ok);
+    // The dispatcher says the same at the batch timestamp.
+    let e = Envelope::from_bytes(&fixture::envelope_bytes(SystemId::Tee)).unwrap();
+    assert!(verify_envelope(&a, &e, 1_200_000_000).is_ok());
+    assert!(verify_envelope(&a, &e, until).is_err());
 }
 
 #[test]

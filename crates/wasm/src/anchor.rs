@@ -28,6 +28,8 @@ pub struct AnchorSummary {
     pub tee_instances: Vec<TeeInstanceSummary>,
     /// The council address.
     pub council: Address,
+    /// The sequencer address (the only proposer).
+    pub sequencer: Address,
     /// The systems this build of the light client can verify.
     pub compiled: Vec<SystemId>,
 }
@@ -96,6 +98,7 @@ impl AnchorSummary {
                 })
                 .collect(),
             council: anchor.council,
+            sequencer: anchor.sequencer,
             compiled,
         }
     }

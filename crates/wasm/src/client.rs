@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::anchor::AnchorSummary;
 use crate::error::Error;
-use crate::js::{now_millis, to_js, unix_seconds};
+use crate::js::{now_millis, to_js};
 
 /// The light client, pinned to one trust anchor. It recomputes every batch hash, verifies
 /// every envelope itself, checks the root chain from genesis and applies the anchor's policy
@@ -55,21 +55,20 @@ impl LightClient {
     /// Ingest one batch record (its JSON, as `GET /api/batches/{n}` serves it): the next
     /// batch, or a batch seen before with new envelopes. Returns the client's verdict on it.
     /// A proof that fails verification is not an error: it is reported in `proofs` with
-    /// `ok: false`. Throws `BadDataError` when the record does not parse or does not extend
-    /// the chain. `nowUnix` (seconds) defaults to `Date.now() / 1000`.
+    /// `ok: false`. Throws `BadDataError` when the record does not parse, is not signed by
+    /// the anchor's sequencer, or does not extend the chain. Envelopes are verified at the
+    /// batch's signed timestamp (TEE registration windows), never at the host's clock.
     #[wasm_bindgen(unchecked_return_type = "BatchVerdict")]
     pub fn ingest(
         &self,
         #[wasm_bindgen(js_name = recordJson)] record_json: &str,
-        #[wasm_bindgen(js_name = nowUnix)] now_unix: Option<f64>,
     ) -> Result<JsValue, Error> {
-        let now = unix_seconds(now_unix)?;
         let record = BatchRecord::from_json(record_json.as_bytes()).map_err(Error::Record)?;
         let verdict = self
             .inner
             .try_borrow_mut()
             .map_err(|_| Error::InvalidArgument("the client is busy"))?
-            .ingest(&record, now, &mut now_millis)
+            .ingest(&record, &mut now_millis)
             .map_err(Error::Record)?;
         to_js(&verdict)
     }

@@ -7,12 +7,12 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
 
-/// Unix seconds: `nowUnix` when JavaScript passed one, else `Date.now() / 1000`.
+/// Unix seconds: the timestamp JavaScript passed, else `Date.now() / 1000`.
 pub(crate) fn unix_seconds(given: Option<f64>) -> Result<u64, Error> {
     match given {
         Some(t) if (0.0..1.8e19).contains(&t) => Ok(t as u64),
         Some(_) => Err(Error::InvalidArgument(
-            "nowUnix must be a finite, non-negative number of seconds",
+            "batchTimestamp must be a finite, non-negative number of seconds",
         )),
         None => Ok((js_sys::Date::now() / 1000.0) as u64),
     }

@@ -150,6 +150,8 @@ export interface AnchorSummary {
   tee_measurements: Hex32[];
   tee_instances: { id: number; address: string; valid_from: number; valid_until: number }[];
   council: string;
+  /** The only key that may propose batches (its EIP-712 signature is in every record). */
+  sequencer: string;
   /** The systems this build can verify. */
   compiled: SystemId[];
 }
@@ -168,15 +170,17 @@ struct VerifiedEnvelope {
 
 /// Verify one proof envelope against a trust anchor (its JSON). Returns what was verified;
 /// throws `AnchorError` when the anchor is invalid and `VerificationError` (with the reason)
-/// when the envelope does not decode or its proof is rejected. `nowUnix` (seconds, for the
-/// TEE validity windows) defaults to `Date.now() / 1000`. Never panics, whatever the bytes.
+/// when the envelope does not decode or its proof is rejected. `batchTimestamp` is the signed
+/// timestamp of the envelope's batch (seconds, `timestamp` in its record), at which the TEE
+/// registration windows are checked; without one, `Date.now() / 1000`. Never panics,
+/// whatever the bytes.
 #[wasm_bindgen(js_name = verifyEnvelope, unchecked_return_type = "VerifiedEnvelope")]
 pub fn verify_envelope(
     #[wasm_bindgen(js_name = anchorJson)] anchor_json: &str,
     envelope: &[u8],
-    #[wasm_bindgen(js_name = nowUnix)] now_unix: Option<f64>,
+    #[wasm_bindgen(js_name = batchTimestamp)] batch_timestamp: Option<f64>,
 ) -> Result<JsValue, Error> {
-    let now = js::unix_seconds(now_unix)?;
+    let now = js::unix_seconds(batch_timestamp)?;
     let anchor = TrustAnchor::from_json(anchor_json.as_bytes()).map_err(Error::Anchor)?;
     let t0 = js::now_millis();
     let e: Envelope = multiprover_verifier::verify_envelope_bytes(&anchor, envelope, now)
@@ -205,14 +209,15 @@ struct EnvelopeResult {
 /// `{ ok, system, statement, error }` in order (an envelope that does not decode has no
 /// system). halo2's proofs share one batch check, much cheaper per proof than verifying them
 /// one by one; a failed batch check falls back to verifying each, so every result is exactly
-/// what `verifyEnvelope` would say. Throws `AnchorError` for an invalid anchor only.
+/// what `verifyEnvelope` would say (`batchTimestamp` as there: one for all of them). Throws
+/// `AnchorError` for an invalid anchor only.
 #[wasm_bindgen(js_name = verifyEnvelopes, unchecked_return_type = "EnvelopeResult[]")]
 pub fn verify_envelopes(
     #[wasm_bindgen(js_name = anchorJson)] anchor_json: &str,
     envelopes: Vec<js_sys::Uint8Array>,
-    #[wasm_bindgen(js_name = nowUnix)] now_unix: Option<f64>,
+    #[wasm_bindgen(js_name = batchTimestamp)] batch_timestamp: Option<f64>,
 ) -> Result<JsValue, Error> {
-    let now = js::unix_seconds(now_unix)?;
+    let now = js::unix_seconds(batch_timestamp)?;
     let anchor = TrustAnchor::from_json(anchor_json.as_bytes()).map_err(Error::Anchor)?;
     let decoded: Vec<Result<Envelope, ProofError>> = envelopes
         .iter()

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use crate::error::{js_message, Error};
-use crate::js::{now_millis, to_js, unix_seconds};
+use crate::js::{now_millis, to_js};
 
 /// Largest `/api/status` answer read (1 MiB).
 const MAX_STATUS_BYTES: usize = 1 << 20;
@@ -171,12 +171,11 @@ pub(crate) async fn run(
             }
             records.push(record);
         }
-        let now = unix_seconds(None)?;
         // The borrow ends before the callbacks run, so a callback may use the client.
         let verdicts = client
             .try_borrow_mut()
             .map_err(|_| Error::InvalidArgument("the client is busy"))?
-            .ingest_many(&records, now, &mut now_millis)
+            .ingest_many(&records, &mut now_millis)
             .map_err(|source| Error::BadRecord {
                 url: format!("{base}/api/batches/{next}..={last}"),
                 source,

@@ -35,7 +35,7 @@ fn pins_the_anchor_and_reports_pending_with_rejected_proofs() {
         .hash();
     assert_eq!(client.anchor_hash(), expected.to_string());
     for r in &records {
-        let v = client.ingest(&r.to_json(), Some(1_700_000_000.0)).unwrap();
+        let v = client.ingest(&r.to_json()).unwrap();
         assert_eq!(get(&v, "status").as_string().unwrap(), "pending");
         assert_eq!(get(&v, "decision.status").as_string().unwrap(), "pending");
         let proofs = js_sys::Array::from(&get(&v, "proofs"));
@@ -74,22 +74,37 @@ fn bad_records_and_arguments_are_errors_with_names() {
     let client = LightClient::new(&anchor).unwrap();
     // batch 2 before batch 1 does not extend the chain
     assert!(matches!(
-        client.ingest(&records[1].to_json(), None),
+        client.ingest(&records[1].to_json()),
         Err(Error::Record(_))
     ));
-    client.ingest(&records[0].to_json(), None).unwrap();
+    client.ingest(&records[0].to_json()).unwrap();
     // the same number with other transfers
     let mut other = records[0].clone();
     other.batch.transfers.pop();
     assert!(matches!(
-        client.ingest(&other.to_json(), None),
+        client.ingest(&other.to_json()),
         Err(Error::Record(_))
     ));
-    assert!(matches!(client.ingest("{", None), Err(Error::Record(_))));
+    assert!(matches!(client.ingest("{"), Err(Error::Record(_))));
     assert!(matches!(
-        client.ingest(&records[1].to_json(), Some(f64::NAN)),
+        verify_envelope(&anchor, &[1, 2, 3], Some(f64::NAN)),
         Err(Error::InvalidArgument(_))
     ));
+    // batch 2 signed by another key
+    let mut forged = records[1].clone();
+    let a = multiprover_core::TrustAnchor::from_json(anchor.as_bytes()).unwrap();
+    forged.signature = Some(multiprover_testkit::sign_proposal_with(
+        &[0x77; 32],
+        &a,
+        &forged.batch,
+        records[0].claimed_post_root,
+        forged.timestamp,
+    ));
+    assert!(matches!(
+        client.ingest(&forged.to_json()),
+        Err(Error::Record(_))
+    ));
+    client.ingest(&records[1].to_json()).unwrap();
     let e: JsValue = Error::Record(multiprover_verifier::Error::RecordLimit("x")).into();
     assert_eq!(get(&e, "name").as_string().unwrap(), "BadDataError");
     assert_eq!(get(&e, "kind").as_string().unwrap(), "badData");
@@ -105,7 +120,7 @@ fn undecodable_envelopes_are_listed_not_thrown() {
     let (anchor, mut records) = setup();
     records[0].envelopes = vec![HexBytes(vec![1, 2, 3])];
     let client = LightClient::new(&anchor).unwrap();
-    let v = client.ingest(&records[0].to_json(), None).unwrap();
+    let v = client.ingest(&records[0].to_json()).unwrap();
     let p = js_sys::Array::from(&get(&v, "proofs")).get(0);
     assert!(get(&p, "system").is_null());
     assert_eq!(get(&p, "ok"), JsValue::FALSE);

@@ -167,6 +167,12 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
     }
 
     let client = Client::new(&url);
+    let sequencer = multiprover_node::Sequencer::new(
+        secrets
+            .sequencer_key
+            .ok_or_else(|| CliError::Usage("no sequencer key was generated".into()))?,
+        &anchor,
+    )?;
     // Under statement v2 the random transfers are signed with the genesis keys.
     let batches = random_signed_batches(
         &anchor,
@@ -185,7 +191,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
                 .unwrap_or_default()
                 .as_bytes(),
         )?;
-        client.propose(b)?;
+        client.propose(b, &sequencer)?;
     }
     eprintln!("  proposed {} batches", batches.len());
 
@@ -197,7 +203,7 @@ pub fn run(a: DevnetArgs) -> Result<ExitCode, CliError> {
         // The sequencer's second source of transfers: what users queued at the node
         // (`POST /api/transfers`, statement v2), proposed as the next batch.
         if let Some(b) = node.take_batch() {
-            match client.propose(&b) {
+            match client.propose(&b, &sequencer) {
                 Ok(_) => {
                     user_batches += 1;
                     pb.set_length(a.batches + user_batches);

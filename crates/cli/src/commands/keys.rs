@@ -6,7 +6,10 @@ use multiprover_core::{GenesisAccount, Profile, SystemId};
 use serde::Deserialize;
 
 use crate::error::CliError;
-use crate::keygen::{funded_accounts, make_keys, write_keys, KeyConfig, PolicyChoice};
+use crate::keygen::{
+    funded_accounts, make_keys_with, read_sequencer_key, sequencer_key_path, write_keys_to,
+    KeyConfig, PolicyChoice,
+};
 use crate::parse_system;
 use crate::util::{read_json, spinner};
 
@@ -48,6 +51,11 @@ pub struct KeysArgs {
     /// (every configured system must agree, whatever the value at risk).
     #[arg(long, value_enum, default_value_t = PolicyChoice::Default)]
     pub policy: PolicyChoice,
+    /// The sequencer's key file, whose address the anchor pins as the only proposer: an
+    /// existing file is used as it is, else a new key is generated into it (mode 0600).
+    /// Default: <out>.sequencer.key.
+    #[arg(long)]
+    pub sequencer_key: Option<PathBuf>,
     /// Print nothing but the JSON result.
     #[arg(long)]
     pub json: bool,
@@ -85,13 +93,31 @@ impl KeysArgs {
 }
 
 pub fn run(a: KeysArgs) -> Result<ExitCode, CliError> {
+    let key_path = a
+        .sequencer_key
+        .clone()
+        .unwrap_or_else(|| sequencer_key_path(&a.out));
+    let existing = if a.sequencer_key.is_some() && key_path.exists() {
+        Some(read_sequencer_key(&key_path)?)
+    } else {
+        None
+    };
     let pb = spinner("generating verifying keys", a.json);
-    let (anchor, secrets) = make_keys(&a.key_config()?)?;
+    let (anchor, mut secrets) = make_keys_with(&a.key_config()?, existing)?;
     pb.finish_and_clear();
-    write_keys(&a.out, &anchor, &secrets)?;
+    if existing.is_some() {
+        // Pinned from the file as it is: nothing to write.
+        secrets.sequencer_key = None;
+    }
+    write_keys_to(&a.out, &anchor, &secrets, &key_path)?;
     println!(
         "{}",
-        serde_json::json!({"genesis_root": anchor.genesis_root, "anchor_hash": anchor.hash()})
+        serde_json::json!({
+            "genesis_root": anchor.genesis_root,
+            "anchor_hash": anchor.hash(),
+            "sequencer": anchor.sequencer,
+            "sequencer_key": key_path,
+        })
     );
     Ok(ExitCode::SUCCESS)
 }

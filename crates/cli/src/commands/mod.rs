@@ -3,6 +3,7 @@ pub mod apply;
 pub mod devnet;
 pub mod keys;
 pub mod node;
+pub mod propose;
 pub mod prove;
 pub mod transfer;
 pub mod verify;

@@ -17,6 +17,10 @@ pub struct VerifyArgs {
     /// The batch the envelopes must prove (its hash, chain and number are checked).
     #[arg(long)]
     pub batch: Option<PathBuf>,
+    /// The batch's signed timestamp (seconds; `timestamp` in its record at
+    /// /api/batches/{n}): TEE registration windows are checked at it. Default: now.
+    #[arg(long)]
+    pub timestamp: Option<u64>,
     /// Envelope files.
     #[arg(required = true)]
     pub envelopes: Vec<PathBuf>,
@@ -48,13 +52,13 @@ fn check_batch(e: &Envelope, batch: &Batch, anchor: &TrustAnchor) -> Result<(), 
 pub fn run(a: VerifyArgs) -> Result<ExitCode, CliError> {
     let anchor = read_anchor(&a.anchor)?;
     let batch: Option<Batch> = a.batch.as_deref().map(read_json).transpose()?;
-    let now = now_unix();
+    let at = a.timestamp.unwrap_or_else(now_unix);
     let mut bad = 0usize;
     let mut out = Vec::new();
     for path in &a.envelopes {
         let bytes = read_bytes(path)?;
         let t = Instant::now();
-        let r = verify_envelope_bytes(&anchor, &bytes, now)
+        let r = verify_envelope_bytes(&anchor, &bytes, at)
             .map_err(|e| e.to_string())
             .and_then(|e| match &batch {
                 Some(b) => check_batch(&e, b, &anchor).map(|_| e),

@@ -4,6 +4,7 @@
 mod anchor;
 mod common;
 mod golden;
+mod proposal;
 mod settlement;
 mod statement;
 mod stf;

@@ -12,6 +12,7 @@ use multiprover_core::{
     apply_batch, genesis_tree, Batch, CoreError, Decision, Digest, Envelope, Family, Policy,
     SparseMerkleTree, Statement, SystemId, Tier, Transfer, TrustAnchor,
 };
+use multiprover_testkit::propose_signed;
 
 fn keccak_statement(s: &Statement) -> Vec<u8> {
     multiprover_core::alloy_primitives::keccak256(s.to_bytes()).to_vec()
@@ -19,7 +20,7 @@ fn keccak_statement(s: &Statement) -> Vec<u8> {
 
 struct Mock;
 impl ProofVerifier for Mock {
-    fn verify(&self, _anchor: &TrustAnchor, e: &Envelope) -> Result<(), VerifyError> {
+    fn verify(&self, _anchor: &TrustAnchor, e: &Envelope, _ts: u64) -> Result<(), VerifyError> {
         if e.proof == keccak_statement(&e.statement) {
             Ok(())
         } else {
@@ -70,7 +71,7 @@ impl Chain {
             )],
         };
         let w = apply_batch(&mut self.state, &batch, self.s.anchor().profile).unwrap();
-        self.s.propose(batch, w.statement.post_root).unwrap();
+        propose_signed(&mut self.s, batch, w.statement.post_root).unwrap();
         self.stmts.push(w.statement);
         w.statement
     }
@@ -389,7 +390,7 @@ fn proposals_must_extend_the_chain() {
         transfers: vec![],
     };
     assert_eq!(
-        c.s.propose(batch, Digest::ZERO).unwrap_err(),
+        propose_signed(&mut c.s, batch, Digest::ZERO).unwrap_err(),
         CoreError::NotNext {
             expected: 1,
             got: 2
@@ -401,7 +402,7 @@ fn proposals_must_extend_the_chain() {
         transfers: vec![],
     };
     assert!(matches!(
-        c.s.propose(batch, Digest::ZERO),
+        propose_signed(&mut c.s, batch, Digest::ZERO),
         Err(CoreError::WrongChain { .. })
     ));
     let too_many = Batch {
@@ -410,7 +411,7 @@ fn proposals_must_extend_the_chain() {
         transfers: vec![Transfer::default(); 3],
     };
     assert!(matches!(
-        c.s.propose(too_many, Digest::ZERO),
+        propose_signed(&mut c.s, too_many, Digest::ZERO),
         Err(CoreError::TooManyTransfers { .. })
     ));
     let a = c.propose(5);

@@ -16,7 +16,7 @@ use multiprover_testkit::{transfer as t, Scenario, CHAIN_ID};
 
 struct Mock;
 impl ProofVerifier for Mock {
-    fn verify(&self, _: &TrustAnchor, e: &Envelope) -> Result<(), VerifyError> {
+    fn verify(&self, _: &TrustAnchor, e: &Envelope, _: u64) -> Result<(), VerifyError> {
         if e.proof == proof_of(&e.statement) {
             Ok(())
         } else {
@@ -52,6 +52,11 @@ fn anchor() -> TrustAnchor {
         },
         ..Scenario::small().anchor(systems, TeeRegistry::default())
     }
+}
+
+/// The fixture sequencer's key for this file's anchor.
+fn seq() -> multiprover_node::Sequencer {
+    multiprover_node::Sequencer::new(multiprover_testkit::SEQUENCER_SECRET, &anchor()).unwrap()
 }
 
 fn start(db: &Path, lease_secs: u64) -> (NodeHandle, Client) {
@@ -101,10 +106,12 @@ fn status_of(e: Error) -> u16 {
 fn propose_submit_finalize() {
     let dir = tempfile::tempdir().unwrap();
     let (_h, c) = start(&dir.path().join("n.db"), 120);
-    let r = c.propose(&batch(1, vec![t(1, 2, 10, 0)])).unwrap();
+    let r = c.propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq()).unwrap();
     assert_eq!(r.batch_number, 1);
     // an invalid batch is refused with the rule named
-    let e = c.propose(&batch(2, vec![t(1, 2, 10, 0)])).unwrap_err();
+    let e = c
+        .propose(&batch(2, vec![t(1, 2, 10, 0)]), &seq())
+        .unwrap_err();
     match e {
         Error::Http {
             status: 400,
@@ -113,7 +120,10 @@ fn propose_submit_finalize() {
         other => panic!("{other}"),
     }
     // a skipped number is a conflict
-    assert_eq!(status_of(c.propose(&batch(5, vec![])).unwrap_err()), 409);
+    assert_eq!(
+        status_of(c.propose(&batch(5, vec![]), &seq()).unwrap_err()),
+        409
+    );
     let st = r.statement;
     let d = c.submit(&envelope(SystemId::Tee, st)).unwrap().decision;
     assert!(!d.is_final());
@@ -135,7 +145,7 @@ fn rejected_and_malformed_input_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (h, c) = start(&dir.path().join("n.db"), 120);
     let st = c
-        .propose(&batch(1, vec![t(1, 2, 10, 0)]))
+        .propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq())
         .unwrap()
         .statement;
     let before = serde_json::to_value(c.batches().unwrap()).unwrap();
@@ -214,10 +224,13 @@ fn a_restart_loses_nothing() {
     let (before, rec) = {
         let (_h, c) = start(&db, 120);
         let s1 = c
-            .propose(&batch(1, vec![t(1, 2, 10, 0)]))
+            .propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq())
             .unwrap()
             .statement;
-        let s2 = c.propose(&batch(2, vec![t(2, 3, 5, 0)])).unwrap().statement;
+        let s2 = c
+            .propose(&batch(2, vec![t(2, 3, 5, 0)]), &seq())
+            .unwrap()
+            .statement;
         c.submit(&envelope(SystemId::Stark, s1)).unwrap();
         c.submit(&envelope(SystemId::Tee, s1)).unwrap();
         c.submit(&envelope(SystemId::Plonky2, s2)).unwrap();
@@ -231,7 +244,7 @@ fn a_restart_loses_nothing() {
     assert_eq!(c.record(2).unwrap(), rec);
     // and it goes on from there
     assert_eq!(
-        c.propose(&batch(3, vec![t(3, 4, 1, 0)]))
+        c.propose(&batch(3, vec![t(3, 4, 1, 0)]), &seq())
             .unwrap()
             .batch_number,
         3
@@ -243,10 +256,10 @@ fn leases_spread_work_and_expire() {
     let dir = tempfile::tempdir().unwrap();
     let (_h, c) = start(&dir.path().join("n.db"), 1);
     let s1 = c
-        .propose(&batch(1, vec![t(1, 2, 10, 0)]))
+        .propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq())
         .unwrap()
         .statement;
-    c.propose(&batch(2, vec![t(2, 3, 5, 0)])).unwrap();
+    c.propose(&batch(2, vec![t(2, 3, 5, 0)]), &seq()).unwrap();
     let a = c.work(SystemId::Stark).unwrap().unwrap();
     let b = c.work(SystemId::Stark).unwrap().unwrap();
     assert_eq!(
@@ -273,7 +286,7 @@ fn a_garbage_loop_does_not_stop_honest_work() {
     let dir = tempfile::tempdir().unwrap();
     let (_h, c) = start(&dir.path().join("n.db"), 120);
     let st = c
-        .propose(&batch(1, vec![t(1, 2, 10, 0)]))
+        .propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq())
         .unwrap()
         .statement;
     let c2 = c.clone();
@@ -311,7 +324,7 @@ fn loopback_load_loses_nothing() {
     let mut statements = Vec::new();
     for n in 1..=BATCHES {
         let r = c
-            .propose(&batch(n, vec![t(1, 2, 1, (n - 1) as u32)]))
+            .propose(&batch(n, vec![t(1, 2, 1, (n - 1) as u32)]), &seq())
             .unwrap();
         statements.push(r.statement);
     }

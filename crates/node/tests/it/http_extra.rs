@@ -59,7 +59,12 @@ fn vk_id(s: SystemId) -> B256 {
 struct MockVerifier;
 
 impl ProofVerifier for MockVerifier {
-    fn verify(&self, _anchor: &TrustAnchor, envelope: &Envelope) -> Result<(), VerifyError> {
+    fn verify(
+        &self,
+        _anchor: &TrustAnchor,
+        envelope: &Envelope,
+        _batch_timestamp: u64,
+    ) -> Result<(), VerifyError> {
         // Stands for a verifier with a bug that hostile bytes can reach.
         assert!(envelope.proof != b"boom", "verifier bug");
         if envelope.proof.as_slice() == keccak256(envelope.statement.to_bytes()).as_slice() {
@@ -98,6 +103,11 @@ fn config(db: &Path, lease_secs: u64) -> NodeConfig {
         static_dir: None,
         lease_secs,
     }
+}
+
+/// The fixture sequencer's key for this file's anchor.
+fn seq() -> multiprover_node::Sequencer {
+    multiprover_node::Sequencer::new(multiprover_testkit::SEQUENCER_SECRET, &anchor()).unwrap()
 }
 
 fn start(db: &Path) -> (NodeHandle, Client) {
@@ -167,7 +177,10 @@ fn invalid_batch_is_rejected_with_the_rule() {
     let (node, client) = start(&dir.path().join("node.db"));
 
     let e = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0), transfer(1, 3, 1, 0)]))
+        .propose(
+            &batch(1, vec![transfer(1, 2, 5, 0), transfer(1, 3, 1, 0)]),
+            &seq(),
+        )
         .unwrap_err();
     assert_eq!(http_status(&e), 400);
     let msg = e.to_string();
@@ -177,18 +190,21 @@ fn invalid_batch_is_rejected_with_the_rule() {
     );
 
     let e = client
-        .propose(&batch(1, vec![transfer(1, 2, 20_000_000_000, 0)]))
+        .propose(&batch(1, vec![transfer(1, 2, 20_000_000_000, 0)]), &seq())
         .unwrap_err();
     assert_eq!(http_status(&e), 400);
     assert!(e.to_string().contains("amount <= balance(from)"), "{e}");
 
     let mut wrong_chain = batch(1, vec![transfer(1, 2, 5, 0)]);
     wrong_chain.chain_id = 8;
-    assert_eq!(http_status(&client.propose(&wrong_chain).unwrap_err()), 400);
+    assert_eq!(
+        http_status(&client.propose(&wrong_chain, &seq()).unwrap_err()),
+        400
+    );
 
     // Not the next number: 409.
     let e = client
-        .propose(&batch(3, vec![transfer(1, 2, 5, 0)]))
+        .propose(&batch(3, vec![transfer(1, 2, 5, 0)]), &seq())
         .unwrap_err();
     assert_eq!(http_status(&e), 409);
 
@@ -196,7 +212,7 @@ fn invalid_batch_is_rejected_with_the_rule() {
     // The node still takes a valid batch as number 1.
     assert_eq!(
         client
-            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
             .unwrap()
             .batch_number,
         1
@@ -209,7 +225,7 @@ fn conflicting_roots_halt_the_batch() {
     let dir = tempfile::tempdir().unwrap();
     let (node, client) = start(&dir.path().join("node.db"));
     let st = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
         .unwrap()
         .statement;
     let mut forged = st;
@@ -252,7 +268,7 @@ fn malformed_and_oversized_bodies_do_not_hurt_the_node() {
     }
     // A valid envelope, truncated.
     let st = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
         .unwrap()
         .statement;
     let good = envelope(SystemId::Halo2, &st);
@@ -286,11 +302,14 @@ fn restart_keeps_batches_envelopes_and_verdicts() {
     let (before, records, st2) = {
         let (node, client) = start(&db);
         let st1 = client
-            .propose(&batch(1, vec![transfer(1, 2, 5, 0), transfer(2, 3, 7, 0)]))
+            .propose(
+                &batch(1, vec![transfer(1, 2, 5, 0), transfer(2, 3, 7, 0)]),
+                &seq(),
+            )
             .unwrap()
             .statement;
         let st2 = client
-            .propose(&batch(2, vec![transfer(3, 4, 1, 0)]))
+            .propose(&batch(2, vec![transfer(3, 4, 1, 0)]), &seq())
             .unwrap()
             .statement;
         client.submit(&envelope(SystemId::Halo2, &st1)).unwrap();
@@ -309,7 +328,7 @@ fn restart_keeps_batches_envelopes_and_verdicts() {
         assert_eq!(client.record(2).unwrap(), records[1]);
         // It continues where it stopped: the next batch chains on batch 2's root.
         let st3 = client
-            .propose(&batch(3, vec![transfer(1, 4, 1, 1)]))
+            .propose(&batch(3, vec![transfer(1, 4, 1, 1)]), &seq())
             .unwrap()
             .statement;
         assert_eq!(st3.pre_root, st2.post_root);
@@ -337,7 +356,7 @@ fn garbage_loop_does_not_starve_honest_workers() {
     let dir = tempfile::tempdir().unwrap();
     let (node, client) = start(&dir.path().join("node.db"));
     let st = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
         .unwrap()
         .statement;
     let url = format!("http://{}/api/envelopes", node.addr());
@@ -403,11 +422,11 @@ fn verdicts_are_stored_with_the_envelopes() {
     let db = dir.path().join("node.db");
     let (node, client) = start(&db);
     let st = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
         .unwrap()
         .statement;
     client
-        .propose(&batch(2, vec![transfer(2, 3, 1, 0)]))
+        .propose(&batch(2, vec![transfer(2, 3, 1, 0)]), &seq())
         .unwrap();
     client.submit(&envelope(SystemId::Halo2, &st)).unwrap();
     client.submit(&envelope(SystemId::Tee, &st)).unwrap();
@@ -453,7 +472,7 @@ fn a_tampered_store_is_refused_at_startup() {
     {
         let (node, client) = start(&db);
         client
-            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
             .unwrap();
         node.shutdown();
     }
@@ -477,7 +496,7 @@ fn a_panicking_verifier_rejects_and_the_node_carries_on() {
     let dir = tempfile::tempdir().unwrap();
     let (node, client) = start(&dir.path().join("node.db"));
     let st = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+        .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
         .unwrap()
         .statement;
     let mut boom = Envelope::from_bytes(&envelope(SystemId::Halo2, &st)).unwrap();
@@ -564,11 +583,11 @@ fn the_council_resolves_a_halted_batch_and_it_survives_a_restart() {
     let before = {
         let (node, client) = start(&db);
         let st1 = client
-            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]))
+            .propose(&batch(1, vec![transfer(1, 2, 5, 0)]), &seq())
             .unwrap()
             .statement;
         let st2 = client
-            .propose(&batch(2, vec![transfer(2, 3, 1, 0)]))
+            .propose(&batch(2, vec![transfer(2, 3, 1, 0)]), &seq())
             .unwrap()
             .statement;
         let mut forged = st1;

@@ -3,4 +3,5 @@
 
 mod api;
 mod http_extra;
+mod proposals;
 mod transfers;

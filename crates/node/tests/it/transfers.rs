@@ -20,7 +20,7 @@ use multiprover_testkit::{Scenario, CHAIN_ID, GENESIS_BALANCE};
 /// No proof is submitted in these tests.
 struct NoProofs;
 impl ProofVerifier for NoProofs {
-    fn verify(&self, _: &TrustAnchor, e: &Envelope) -> Result<(), VerifyError> {
+    fn verify(&self, _: &TrustAnchor, e: &Envelope, _: u64) -> Result<(), VerifyError> {
         Err(VerifyError::rejected(e.system, "no proofs here"))
     }
 }
@@ -182,7 +182,8 @@ fn signed_transfers_are_queued_in_order_and_become_the_next_batch() {
     let mut state = genesis_tree(a.profile.depth, &a.genesis).unwrap();
     a.apply(&mut state, &b).unwrap();
     assert_eq!(c.pending_transfers().unwrap(), vec![t3]);
-    let st = c.propose(&b).unwrap().statement;
+    let seq = multiprover_node::Sequencer::new(multiprover_testkit::SEQUENCER_SECRET, &a).unwrap();
+    let st = c.propose(&b, &seq).unwrap().statement;
     assert_eq!(st.post_root, state.root());
     // The head moved: the account shows the batch, the pool replays on it.
     let v = c.account(9).unwrap();
@@ -194,7 +195,7 @@ fn signed_transfers_are_queued_in_order_and_become_the_next_batch() {
     assert_eq!(v.pending.balance, 0);
     let b2 = h.take_batch().unwrap();
     assert_eq!((b2.batch_number, b2.transfers.clone()), (2, vec![t3]));
-    c.propose(&b2).unwrap();
+    c.propose(&b2, &seq).unwrap();
     assert!(h.take_batch().is_none());
     assert_eq!(c.account(1).unwrap().balance, GENESIS_BALANCE - 100);
 }

@@ -33,7 +33,7 @@ fn a_v2_enclave_attests_the_v2_scenario() {
     assert_eq!(env.statement, s.witness(1).statement);
     let cx = VerifyContext {
         anchor: &anchor,
-        now_unix: NOW,
+        batch_timestamp: NOW,
     };
     verify_with::<Tee>(
         anchor.key(multiprover_core::SystemId::Tee).unwrap(),
@@ -82,7 +82,7 @@ fn a_key_of_the_other_version_is_refused() {
     };
     let cx = VerifyContext {
         anchor: &anchor,
-        now_unix: NOW,
+        batch_timestamp: NOW,
     };
     let err = verify_with::<Tee>(&v1.system_key(), &env, &cx).unwrap_err();
     assert_eq!(err.kind, ErrorKind::WrongKey);
@@ -106,7 +106,7 @@ fn a_key_of_the_other_version_is_refused() {
     };
     let cx = VerifyContext {
         anchor: &anchor,
-        now_unix: NOW,
+        batch_timestamp: NOW,
     };
     let err = verify_with::<Tee>(&enclave.system_key(), &env, &cx).unwrap_err();
     assert!(matches!(

@@ -85,8 +85,15 @@ pub fn records(
                 })
                 .collect();
             BatchRecord {
+                signature: Some(multiprover_testkit::sign_proposal(
+                    anchor,
+                    &batch,
+                    w.statement.pre_root,
+                    multiprover_testkit::NOW,
+                )),
                 batch,
                 claimed_post_root: w.statement.post_root,
+                timestamp: multiprover_testkit::NOW,
                 envelopes,
             }
         })

@@ -71,7 +71,7 @@ fn fixtures_make_batch_one_final() {
         record.envelopes.push(HexBytes(e.to_vec()));
     }
     let client = multiprover_wasm::LightClient::new(&anchor.to_json()).unwrap();
-    let v = client.ingest(&record.to_json(), None).unwrap();
+    let v = client.ingest(&record.to_json()).unwrap();
     let status = js_sys::Reflect::get(&v, &"status".into()).unwrap();
     assert_eq!(status.as_string().unwrap(), "final");
 }
