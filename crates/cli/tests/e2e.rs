@@ -95,14 +95,28 @@ fn keys_pin_the_sequencer_and_propose_signs_with_it() {
     // Another anchor pinning the same existing key.
     let again = dir.path().join("again.json");
     let o = run(&[
-        "keys", "--out", again.to_str().unwrap(), "--depth", "8", "--capacity", "2",
-        "--accounts", "6", "--systems", "stark", "--json",
-        "--sequencer-key", key_path.to_str().unwrap(),
+        "keys",
+        "--out",
+        again.to_str().unwrap(),
+        "--depth",
+        "8",
+        "--capacity",
+        "2",
+        "--accounts",
+        "6",
+        "--systems",
+        "stark",
+        "--json",
+        "--sequencer-key",
+        key_path.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o));
     let b = multiprover_core::TrustAnchor::from_json(&std::fs::read(&again).unwrap()).unwrap();
     assert_eq!(b.sequencer, a.sequencer);
-    assert_eq!(multiprover_cli::keygen::read_sequencer_key(&key_path).unwrap(), key);
+    assert_eq!(
+        multiprover_cli::keygen::read_sequencer_key(&key_path).unwrap(),
+        key
+    );
     // A third anchor with a fresh key, to sign with the wrong one.
     let other_dir = dir.path().join("other");
     std::fs::create_dir_all(&other_dir).unwrap();
@@ -117,12 +131,25 @@ fn keys_pin_the_sequencer_and_propose_signs_with_it() {
         &batch_json(1, r#"{"from":1,"to":2,"amount":100,"nonce":0}"#),
     );
     let o = run(&[
-        "propose", "--node", &url, "--anchor", anchor.to_str().unwrap(),
-        "--sequencer-key", other_key.to_str().unwrap(), &batch,
+        "propose",
+        "--node",
+        &url,
+        "--anchor",
+        anchor.to_str().unwrap(),
+        "--sequencer-key",
+        other_key.to_str().unwrap(),
+        &batch,
     ]);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(client.batches().unwrap().is_empty());
-    let o = run(&["propose", "--node", &url, "--anchor", anchor.to_str().unwrap(), &batch]);
+    let o = run(&[
+        "propose",
+        "--node",
+        &url,
+        "--anchor",
+        anchor.to_str().unwrap(),
+        &batch,
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(client.batches().unwrap().len(), 1);
     let rec = client.record(1).unwrap();

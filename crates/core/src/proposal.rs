@@ -177,8 +177,8 @@ impl ProposalSignature {
         if s.len() != 2 * SIGNATURE_BYTES {
             return Err(CoreError::BadProposalSignature(ProposalFault::Malformed));
         }
-        let bytes =
-            hex::decode(s).map_err(|_| CoreError::BadProposalSignature(ProposalFault::Malformed))?;
+        let bytes = hex::decode(s)
+            .map_err(|_| CoreError::BadProposalSignature(ProposalFault::Malformed))?;
         Self::from_slice(&bytes)
     }
 

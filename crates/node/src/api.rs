@@ -161,7 +161,12 @@ async fn propose(State(s): State<AppState>, req: Request) -> Response {
                 )
             }
         },
-        None => return err(StatusCode::BAD_REQUEST, "a signed proposal needs its timestamp"),
+        None => {
+            return err(
+                StatusCode::BAD_REQUEST,
+                "a signed proposal needs its timestamp",
+            )
+        }
     };
     if let (false, Some(obj)) = (explicit, v.as_object_mut()) {
         obj.insert("batch_number".into(), json!(0));
@@ -172,9 +177,12 @@ async fn propose(State(s): State<AppState>, req: Request) -> Response {
     };
     let node = s.node.clone();
     let r = tokio::task::spawn_blocking(move || {
-        node.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .propose(batch, explicit, timestamp, signature.as_ref())
+        node.lock().unwrap_or_else(|p| p.into_inner()).propose(
+            batch,
+            explicit,
+            timestamp,
+            signature.as_ref(),
+        )
     })
     .await;
     match r {

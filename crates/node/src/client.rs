@@ -54,9 +54,11 @@ impl Sequencer {
     pub fn new(secret: [u8; 32], anchor: &TrustAnchor) -> Result<Sequencer, Error> {
         let address = address_of_secret(&secret)?;
         if address != anchor.sequencer {
-            return Err(Error::Core(multiprover_core::CoreError::BadProposalSignature(
-                multiprover_core::error::ProposalFault::NotSequencer,
-            )));
+            return Err(Error::Core(
+                multiprover_core::CoreError::BadProposalSignature(
+                    multiprover_core::error::ProposalFault::NotSequencer,
+                ),
+            ));
         }
         Ok(Sequencer::new_unchecked(secret, anchor))
     }

@@ -186,8 +186,13 @@ impl NodeState {
         let mut settlement = self.settlement.clone();
         let b = settlement.propose(batch, w.statement.post_root, timestamp, signature)?;
         let (batch, ts, sig) = (b.batch.clone(), b.timestamp, b.signature);
-        self.store
-            .insert_batch(&batch, &w.statement.post_root, ts, &sig, settlement.batches())?;
+        self.store.insert_batch(
+            &batch,
+            &w.statement.post_root,
+            ts,
+            &sig,
+            settlement.batches(),
+        )?;
         // Only after the transaction committed does memory change.
         self.settlement = settlement;
         self.state = scratch;

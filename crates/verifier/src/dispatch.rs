@@ -102,7 +102,11 @@ pub fn verify_envelopes_at(
         // Groups of envelopes verified together, each under one timestamp.
         let mut groups: Vec<(u64, Vec<usize>)> = Vec::new();
         for i in ready {
-            let t = if sys.reads_batch_timestamp() { ts(i) } else { 0 };
+            let t = if sys.reads_batch_timestamp() {
+                ts(i)
+            } else {
+                0
+            };
             match groups.iter_mut().find(|(gt, _)| *gt == t) {
                 Some((_, g)) => g.push(i),
                 None => groups.push((t, alloc::vec![i])),

@@ -382,7 +382,9 @@ fn tee_windows_are_checked_at_the_batch_timestamp_not_the_clock() {
     // A batch signed inside the window stays valid whenever it is verified.
     for ts in [from, 1_200_000_000, until - 1] {
         let mut c = LightClient::new(a.clone()).unwrap();
-        let v = c.ingest(&record_signed(&a, Some(&seq), ts), &mut clock()).unwrap();
+        let v = c
+            .ingest(&record_signed(&a, Some(&seq), ts), &mut clock())
+            .unwrap();
         assert!(tee(&v).ok, "batch at {ts}: {:?}", tee(&v).error);
         let many = LightClient::new(a.clone())
             .unwrap()
@@ -393,7 +395,9 @@ fn tee_windows_are_checked_at_the_batch_timestamp_not_the_clock() {
     // A batch signed outside it is refused as expired (or not yet valid), whatever the clock.
     for ts in [until, until + 1, 1_800_000_000] {
         let mut c = LightClient::new(a.clone()).unwrap();
-        let v = c.ingest(&record_signed(&a, Some(&seq), ts), &mut clock()).unwrap();
+        let v = c
+            .ingest(&record_signed(&a, Some(&seq), ts), &mut clock())
+            .unwrap();
         let p = tee(&v);
         assert!(!p.ok);
         assert_eq!(
@@ -403,7 +407,9 @@ fn tee_windows_are_checked_at_the_batch_timestamp_not_the_clock() {
         );
     }
     let mut c = LightClient::new(a.clone()).unwrap();
-    let v = c.ingest(&record_signed(&a, Some(&seq), from - 1), &mut clock()).unwrap();
+    let v = c
+        .ingest(&record_signed(&a, Some(&seq), from - 1), &mut clock())
+        .unwrap();
     assert!(!tee(&v).ok);
     // The dispatcher says the same at the batch timestamp.
     let e = Envelope::from_bytes(&fixture::envelope_bytes(SystemId::Tee)).unwrap();

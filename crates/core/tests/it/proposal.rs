@@ -101,7 +101,10 @@ fn digest_matches_an_independent_eip712_implementation() {
 fn a_signed_proposal_verifies_and_recovers_to_the_sequencer() {
     let a = test_anchor();
     let sp = sample().sign(&a.hash(), &SEQUENCER_SECRET).unwrap();
-    assert_eq!(sp.proposal.recover(&a.hash(), &sp.signature).unwrap(), sequencer());
+    assert_eq!(
+        sp.proposal.recover(&a.hash(), &sp.signature).unwrap(),
+        sequencer()
+    );
     sp.verify(&a).unwrap();
     assert!(sp.signature.0[64] == 27 || sp.signature.0[64] == 28);
     // JSON round trip of the signature.
@@ -303,7 +306,11 @@ fn settlement_refuses_unsigned_and_wrongly_signed_proposals_and_records_nothing(
     s.propose(b, Digest::ZERO, 10, Some(&sig)).unwrap();
     assert_eq!(s.batch(1).unwrap().timestamp, 10);
     assert_eq!(s.batch(1).unwrap().signature, sig);
-    s.batch(1).unwrap().signed_proposal().verify(s.anchor()).unwrap();
+    s.batch(1)
+        .unwrap()
+        .signed_proposal()
+        .verify(s.anchor())
+        .unwrap();
 }
 
 #[test]

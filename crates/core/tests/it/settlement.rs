@@ -4,7 +4,6 @@
 //! keccak of its bytes, which binds the proof to the statement the way a real proof does.
 
 use crate::common::{anchor, council_key, sign};
-use multiprover_testkit::propose_signed;
 use multiprover_core::settlement::{
     resolution_digest, BatchStatus, ProofVerifier, Settlement, SubmitError,
 };
@@ -13,6 +12,7 @@ use multiprover_core::{
     apply_batch, genesis_tree, Batch, CoreError, Decision, Digest, Envelope, Family, Policy,
     SparseMerkleTree, Statement, SystemId, Tier, Transfer, TrustAnchor,
 };
+use multiprover_testkit::propose_signed;
 
 fn keccak_statement(s: &Statement) -> Vec<u8> {
     multiprover_core::alloy_primitives::keccak256(s.to_bytes()).to_vec()

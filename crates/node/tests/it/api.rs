@@ -109,7 +109,9 @@ fn propose_submit_finalize() {
     let r = c.propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq()).unwrap();
     assert_eq!(r.batch_number, 1);
     // an invalid batch is refused with the rule named
-    let e = c.propose(&batch(2, vec![t(1, 2, 10, 0)]), &seq()).unwrap_err();
+    let e = c
+        .propose(&batch(2, vec![t(1, 2, 10, 0)]), &seq())
+        .unwrap_err();
     match e {
         Error::Http {
             status: 400,
@@ -118,7 +120,10 @@ fn propose_submit_finalize() {
         other => panic!("{other}"),
     }
     // a skipped number is a conflict
-    assert_eq!(status_of(c.propose(&batch(5, vec![]), &seq()).unwrap_err()), 409);
+    assert_eq!(
+        status_of(c.propose(&batch(5, vec![]), &seq()).unwrap_err()),
+        409
+    );
     let st = r.statement;
     let d = c.submit(&envelope(SystemId::Tee, st)).unwrap().decision;
     assert!(!d.is_final());
@@ -222,7 +227,10 @@ fn a_restart_loses_nothing() {
             .propose(&batch(1, vec![t(1, 2, 10, 0)]), &seq())
             .unwrap()
             .statement;
-        let s2 = c.propose(&batch(2, vec![t(2, 3, 5, 0)]), &seq()).unwrap().statement;
+        let s2 = c
+            .propose(&batch(2, vec![t(2, 3, 5, 0)]), &seq())
+            .unwrap()
+            .statement;
         c.submit(&envelope(SystemId::Stark, s1)).unwrap();
         c.submit(&envelope(SystemId::Tee, s1)).unwrap();
         c.submit(&envelope(SystemId::Plonky2, s2)).unwrap();

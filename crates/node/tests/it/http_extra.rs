@@ -182,7 +182,10 @@ fn invalid_batch_is_rejected_with_the_rule() {
     let (node, client) = start(&dir.path().join("node.db"));
 
     let e = client
-        .propose(&batch(1, vec![transfer(1, 2, 5, 0), transfer(1, 3, 1, 0)]), &seq())
+        .propose(
+            &batch(1, vec![transfer(1, 2, 5, 0), transfer(1, 3, 1, 0)]),
+            &seq(),
+        )
         .unwrap_err();
     assert_eq!(http_status(&e), 400);
     let msg = e.to_string();
@@ -199,7 +202,10 @@ fn invalid_batch_is_rejected_with_the_rule() {
 
     let mut wrong_chain = batch(1, vec![transfer(1, 2, 5, 0)]);
     wrong_chain.chain_id = 8;
-    assert_eq!(http_status(&client.propose(&wrong_chain, &seq()).unwrap_err()), 400);
+    assert_eq!(
+        http_status(&client.propose(&wrong_chain, &seq()).unwrap_err()),
+        400
+    );
 
     // Not the next number: 409.
     let e = client
@@ -301,7 +307,10 @@ fn restart_keeps_batches_envelopes_and_verdicts() {
     let (before, records, st2) = {
         let (node, client) = start(&db);
         let st1 = client
-            .propose(&batch(1, vec![transfer(1, 2, 5, 0), transfer(2, 3, 7, 0)]), &seq())
+            .propose(
+                &batch(1, vec![transfer(1, 2, 5, 0), transfer(2, 3, 7, 0)]),
+                &seq(),
+            )
             .unwrap()
             .statement;
         let st2 = client

@@ -13,7 +13,9 @@ use multiprover_core::{
     Address, Batch, Envelope, Proposal, ProposalSignature, Transfer, VerifyError,
 };
 use multiprover_node::{spawn, Client, Error, NodeConfig, NodeHandle, Sequencer};
-use multiprover_testkit::{sign_proposal, sign_proposal_with, Scenario, CHAIN_ID, SEQUENCER_SECRET};
+use multiprover_testkit::{
+    sign_proposal, sign_proposal_with, Scenario, CHAIN_ID, SEQUENCER_SECRET,
+};
 
 struct AcceptAll;
 impl ProofVerifier for AcceptAll {
@@ -181,7 +183,11 @@ fn unsigned_and_wrongly_signed_proposals_are_refused_and_change_nothing() {
         Err(ureq::Error::Status(400, _)) => {}
         other => panic!("{other:?}"),
     }
-    assert_eq!(snapshot(&db, &c), before, "a refused proposal changed the node");
+    assert_eq!(
+        snapshot(&db, &c),
+        before,
+        "a refused proposal changed the node"
+    );
 
     // Signed by the sequencer: accepted, and the record carries the signed proposal.
     let r = c.propose_signed(&b1, t0, Some(&good)).unwrap();
