@@ -34,7 +34,7 @@ pub struct SubmitResponse {
     pub decision: multiprover_core::Decision,
 }
 
-/// The sequencer's signing key, bound to one anchor (its chain, capacity and hash: the
+/// The sequencer's signing key, bound to one anchor (its chain, capacity, statement version and hash: the
 /// EIP-712 salt of proposals).
 #[derive(Clone)]
 pub struct Sequencer {
@@ -42,6 +42,7 @@ pub struct Sequencer {
     address: Address,
     anchor_hash: B256,
     capacity: u32,
+    version: multiprover_core::StatementVersion,
 }
 
 impl std::fmt::Debug for Sequencer {
@@ -72,6 +73,7 @@ impl Sequencer {
             address: address_of_secret(&secret).unwrap_or(Address::ZERO),
             anchor_hash: anchor.hash(),
             capacity: anchor.profile.capacity,
+            version: anchor.statement_version,
         }
     }
 
@@ -91,7 +93,7 @@ impl Sequencer {
             chain_id: batch.chain_id,
             batch_number: batch.batch_number,
             pre_root,
-            batch_hash: batch.hash(self.capacity)?,
+            batch_hash: batch.hash_for(self.capacity, self.version)?,
             timestamp,
         };
         Ok(proposal.sign(&self.anchor_hash, &self.secret)?.signature)

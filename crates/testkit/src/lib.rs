@@ -68,8 +68,8 @@ pub fn sign_proposal_with(
         chain_id: batch.chain_id,
         batch_number: batch.batch_number,
         pre_root,
-        batch_hash: batch
-            .hash(anchor.profile.capacity)
+        batch_hash: anchor
+            .batch_hash(batch)
             .expect("a batch within the capacity"),
         timestamp,
     };
