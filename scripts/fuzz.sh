@@ -21,7 +21,7 @@ SECS="${1:-60}"
 TARGETS="${FUZZ_TARGETS:-envelope anchor batch_record proof_tee proof_plonky2 proof_stark proof_halo2}"
 # halo2's target first builds its verifier: seconds with params cached in
 # $MULTIPROVER_HALO2_PARAMS_DIR (npm test fills it before this step), ~3 min without (one core).
-if [ -n "${MULTIPROVER_HALO2_PARAMS_DIR:-}" ] && [ -f "$MULTIPROVER_HALO2_PARAMS_DIR/halo2-params-k17.bin" ]; then
+if [ -n "${MULTIPROVER_HALO2_PARAMS_DIR:-}" ] && [ -f "$MULTIPROVER_HALO2_PARAMS_DIR/halo2-params-k14.bin" ]; then
   HALO2_SETUP_SECS="${HALO2_SETUP_SECS:-30}"
 else
   HALO2_SETUP_SECS="${HALO2_SETUP_SECS:-200}"

@@ -63,10 +63,10 @@ report() {
 trap report EXIT
 SECONDS=0
 
-# halo2's IPA params (Params::new(17): ~1.5 min on 2 cores) are computed once and shared by
+# halo2's IPA params (Params::new(14): seconds on 2 cores) are computed once and shared by
 # every later process through this directory (loaded only if their digest is the pinned one).
 export MULTIPROVER_HALO2_PARAMS_DIR="${MULTIPROVER_HALO2_PARAMS_DIR:-$PWD/target/halo2-params}"
-HALO2_PARAMS="$MULTIPROVER_HALO2_PARAMS_DIR/halo2-params-k17.bin"
+HALO2_PARAMS="$MULTIPROVER_HALO2_PARAMS_DIR/halo2-params-k14.bin"
 # Where cargo puts the native binaries (the browser tests run the multiprover binary).
 NATIVE_TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 export MULTIPROVER_BIN="${MULTIPROVER_BIN:-$NATIVE_TARGET/debug/multiprover}"

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=MULTIPROVER_HALO2_PARAMS_DIR");
     let out =
-        PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("halo2-params-k17.bin");
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("halo2-params-k14.bin");
     let src = std::env::var_os("MULTIPROVER_HALO2_PARAMS_DIR")
-        .map(|d| PathBuf::from(d).join("halo2-params-k17.bin"));
+        .map(|d| PathBuf::from(d).join("halo2-params-k14.bin"));
     if let Some(src) = &src {
         println!("cargo:rerun-if-changed={}", src.display());
     }
     let bytes = src.and_then(|s| std::fs::read(s).ok()).unwrap_or_default();
-    std::fs::write(&out, bytes).expect("write OUT_DIR/halo2-params-k17.bin");
+    std::fs::write(&out, bytes).expect("write OUT_DIR/halo2-params-k14.bin");
 }

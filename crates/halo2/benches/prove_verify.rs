@@ -1,6 +1,7 @@
-//! halo2 benchmark: rows used, k, keygen time, prove time, verify time (one proof, and per
-//! proof when 16 are batch-verified), proof size. Keygen and prove are timed once (each takes
-//! seconds to minutes); verification runs under criterion.
+//! halo2 benchmark: rows and k of a segment, keygen time, prove time (one segment alone, and
+//! a full batch with its segments in parallel), verify time (one batch: its segments in one
+//! `BatchVerifier`; 16 batches in one), proof size. Keygen and prove are timed once;
+//! verification runs under criterion.
 //!
 //! `cargo bench -p multiprover-halo2 --features prover --bench prove_verify`
 //! Profile: D = 20, T = 8 by default; `MULTIPROVER_BENCH_PROFILE=small` for D = 8, T = 2.
@@ -26,7 +27,7 @@ fn bench(c: &mut Criterion) {
     let profile = profile();
     let k = k_for(profile);
     println!(
-        "halo2 profile D={} T={}: rows used {} of 2^{} = {}",
+        "halo2 profile D={} T={}: rows used per segment {} of 2^{} = {}",
         profile.depth,
         profile.capacity,
         rows_used(profile),
@@ -50,9 +51,20 @@ fn bench(c: &mut Criterion) {
     };
     let witness = apply_batch(&mut tree, &batch, profile).expect("batch");
     let t = Instant::now();
+    let seg = prover.prove_segment(&witness, 0).expect("prove segment");
+    println!(
+        "prove one segment (alone, all cores): {:.2?}, {} bytes",
+        t.elapsed(),
+        seg.proof.len()
+    );
+    let t = Instant::now();
     let env = prover.prove(&witness).expect("prove");
-    println!("prove (incl. self-check): {:.2?}", t.elapsed());
-    println!("proof size: {} bytes", env.proof.len());
+    println!(
+        "prove one batch ({} segments in parallel, incl. self-check): {:.2?}",
+        profile.capacity,
+        t.elapsed()
+    );
+    println!("envelope proof size: {} bytes", env.proof.len());
     let key = prover.system_key();
 
     // A fresh verifier: params + keygen_vk from the circuit shape (what a light client pays
@@ -61,17 +73,19 @@ fn bench(c: &mut Criterion) {
     let params = halo2_proofs::poly::commitment::Params::<halo2_proofs::pasta::EqAffine>::new(k);
     println!("verifier Params::new({k}): {:.2?}", t.elapsed());
     let t = Instant::now();
-    let _vk = halo2_proofs::plonk::keygen_vk(
-        &params,
-        &multiprover_halo2::StatementCircuit::shape(profile),
-    )
-    .expect("keygen_vk");
+    let _vk =
+        halo2_proofs::plonk::keygen_vk(&params, &multiprover_halo2::SegmentCircuit::shape(profile))
+            .expect("keygen_vk");
     println!("verifier keygen_vk: {:.2?}", t.elapsed());
     let _ = verifier_data(profile, k).expect("cached");
 
     let t = Instant::now();
     verify(&key, &env).expect("verify");
-    println!("verify one proof (single run): {:.2?}", t.elapsed());
+    println!(
+        "verify one batch ({} segments batched, single run): {:.2?}",
+        profile.capacity,
+        t.elapsed()
+    );
     let many: Vec<&Envelope> = (0..16).map(|_| &env).collect();
     let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
     let t = Instant::now();
@@ -79,7 +93,7 @@ fn bench(c: &mut Criterion) {
     assert!(res.iter().all(|r| r.is_ok()));
     let el = t.elapsed();
     println!(
-        "verify 16 proofs batched (single run): {:.2?} total, {:.2?} per proof",
+        "verify 16 batches batched (single run): {:.2?} total, {:.2?} per batch",
         el,
         el / 16
     );
@@ -88,10 +102,10 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.warm_up_time(std::time::Duration::from_millis(100));
     g.measurement_time(std::time::Duration::from_secs(1));
-    g.bench_function("verify one proof", |b| {
+    g.bench_function("verify one batch", |b| {
         b.iter(|| verify(&key, &env).expect("verify"))
     });
-    g.bench_function("verify 16 proofs batched (total)", |b| {
+    g.bench_function("verify 16 batches batched (total)", |b| {
         b.iter(|| verify_many(&km, &many))
     });
     g.finish();

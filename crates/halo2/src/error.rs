@@ -21,6 +21,10 @@ pub enum Error {
     /// The proof does not verify against the statement.
     #[error("halo2 proof rejected")]
     Rejected(#[source] halo2_proofs::plonk::Error),
+    /// The segments' intermediate values do not chain into the statement (roots from
+    /// `pre_root` to `post_root`, batch-hash accumulators from the header to `batch_hash`).
+    #[error("halo2 segments do not chain into the statement: {0}")]
+    Chain(&'static str),
     /// Key generation or proving failed inside halo2.
     #[error("halo2: {0}")]
     Plonk(#[from] halo2_proofs::plonk::Error),
@@ -42,7 +46,7 @@ impl Classify for Error {
             Self::BadKey(_) => ErrorKind::WrongKey,
             Self::BadProof(_) => ErrorKind::Malformed,
             Self::BadParams(_) => ErrorKind::Setup,
-            Self::Rejected(_) => ErrorKind::Rejected,
+            Self::Rejected(_) | Self::Chain(_) => ErrorKind::Rejected,
             Self::Plonk(_) => ErrorKind::Internal,
             Self::BadWitness(_) | Self::Unsatisfied | Self::Core(_) => ErrorKind::Unprovable,
         }

@@ -1,7 +1,8 @@
 //! Key material: what a trust anchor pins for halo2.
 //!
 //! halo2_proofs (0.4) cannot serialize a verifying key, so the key material describes the
-//! circuit instead and the verifier rebuilds the key with `keygen_vk`:
+//! circuit instead and the verifier rebuilds the key with `keygen_vk` (of the segment
+//! circuit: one key for every segment of the profile):
 //!
 //! | bytes | field |
 //! |---|---|
@@ -22,8 +23,9 @@ use crate::error::Error;
 pub const MAGIC: [u8; 4] = *b"mph2";
 /// Key-material format version.
 pub const FORMAT_VERSION: u8 = 1;
-/// Version of the circuit layout (bump when the constraints change).
-pub const CIRCUIT_VERSION: u8 = 2;
+/// Version of the circuit layout (bump when the constraints change). Version 3: one
+/// segment circuit per transfer, [`crate::gadgets::goldilocks::LIMB_BITS`]-bit limbs.
+pub const CIRCUIT_VERSION: u8 = 3;
 /// Largest `k` a verifier accepts (a bigger key would only make it allocate a lot).
 pub const MAX_K: u32 = 20;
 /// Length of the key material.

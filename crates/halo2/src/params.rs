@@ -1,8 +1,8 @@
 //! The IPA parameters: pinned digests, loading untrusted bytes, and the process-wide cache.
 //!
-//! `Params::new(17)` is by far the most expensive step of a fresh verifier (three minutes on
-//! one core natively, far longer in a browser), while reading the same params from bytes
-//! takes about two seconds. So the params may come from anywhere — a node, a CDN, a file —
+//! `Params::new(k)` is the most expensive step of a fresh verifier after `keygen_vk` (it was
+//! three minutes on one core natively at k = 17; k = 14 is about eight times less), while
+//! reading the same params from bytes is much faster. So the params may come from anywhere — a node, a CDN, a file —
 //! through [`load_params`], which accepts only bytes whose keccak256 is pinned here
 //! ([`PARAMS_DIGESTS`], checked against a fresh `Params::new` by the crate's fixture test).
 //! Untrusted bytes therefore cannot change what verifies; without them the verifier computes
@@ -18,10 +18,11 @@ use crate::cache::ArcCache;
 use crate::error::Error;
 
 /// keccak256 of `Params::<EqAffine>::new(k)` serialized by `Params::write`, per `k`: the
-/// bytes [`load_params`] accepts. Every profile this crate's circuits use today has k = 17.
+/// bytes [`load_params`] accepts. Every profile the project uses (D = 8 and D = 20) has a
+/// segment circuit of k = 14.
 pub const PARAMS_DIGESTS: [(u32, B256); 1] = [(
-    17,
-    b256!("04a2e666fca94140978862cef0351a397a0b2a333610a70c540858cb88d8a77b"),
+    14,
+    b256!("8cf63247a123bcb0c9f994dadce3ffec6066b42ba8a955626e0976748b0a4bdf"),
 )];
 
 /// The pinned digest of the params for `k`, if there is one.

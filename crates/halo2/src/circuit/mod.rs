@@ -1,24 +1,26 @@
-//! The statement circuit: the Merkle updates, the STF rules, the batch hash and the 12 public
-//! inputs, laid out on top of the Poseidon, Goldilocks and Merkle walk chips.
+//! The segment circuit: one transfer of a batch (its slot's rule block, its four Merkle
+//! walks and its step of the batch hash), with the public inputs of
+//! [`crate::segment::SegmentPublic`], laid out on top of the Poseidon, Goldilocks and Merkle
+//! walk chips.
 //!
-//! * `layout`: the rows of a slot's rule block and the circuit's size per profile;
-//! * `witness`: a slot's values read from the batch witness;
+//! * `layout`: the rows of the rule block and the circuit's size per profile;
+//! * `witness`: the slot's values read from its witness;
 //! * `slot`: the rule block and its gate;
-//! * `batch_hash`: the batch hash;
-//! * this module: configuration and synthesis, which lays out per slot its rule block and
-//!   four Merkle walks ([`crate::gadgets::merkle`]), then the batch hash and the public
-//!   inputs.
+//! * `batch_hash`: the segment's `H_TX` step;
+//! * this module: configuration and synthesis (rule block, four walks, `H_TX`, public
+//!   inputs).
 
-use halo2_proofs::circuit::{Layouter, Region, SimpleFloorPlanner};
+use halo2_proofs::circuit::{Layouter, Region, SimpleFloorPlanner, Value};
 use halo2_proofs::pasta::Fp;
 use halo2_proofs::plonk::{
     Circuit, Column, ConstraintSystem, Error as PlonkError, Instance, Selector,
 };
-use multiprover_core::{BatchWitness, Profile};
+use multiprover_core::{Digest, Profile, SlotWitness};
 
 use crate::gadgets::goldilocks::{GlCell, GoldilocksChip};
 use crate::gadgets::merkle::{MerkleChip, MerkleConfig, MerkleWalk, PathSource};
 use crate::gadgets::poseidon::PoseidonChip;
+use crate::segment::{INST_ACC_AFTER, INST_ACC_BEFORE, INST_ROOT_AFTER, INST_ROOT_BEFORE};
 
 mod batch_hash;
 mod layout;
@@ -27,33 +29,44 @@ mod witness;
 
 pub use layout::{k_for, rows_used, MIN_K, SLOT_ROWS};
 
-use slot::SlotBlock;
 use witness::SlotVals;
 
-/// Configuration of the statement circuit.
+/// Configuration of the segment circuit.
 #[derive(Clone, Debug)]
 pub struct StatementConfig {
     /// The Merkle walk chip's configuration (and the Poseidon and Goldilocks ones inside it).
     pub merkle: MerkleConfig,
-    /// The transfer rules of one slot.
+    /// The transfer rules of the segment's slot.
     pub q_slot: Selector,
-    /// The 12 public inputs.
+    /// The public inputs ([`crate::segment::INSTANCE_LEN`] rows).
     pub instance: Column<Instance>,
 }
 
-/// The statement circuit for one profile; `witness` is `None` for key generation.
+/// What the prover knows about one segment: its slot (an active one) and the batch-hash
+/// accumulator before it.
 #[derive(Clone, Debug)]
-pub struct StatementCircuit {
-    /// The profile (fixes the shape).
-    pub profile: Profile,
-    /// The batch witness (checked for shape by the prover before synthesis).
-    pub witness: Option<BatchWitness>,
+pub struct SegmentWitness {
+    /// The slot's witness (transfer, accounts, paths).
+    pub slot: SlotWitness,
+    /// The batch-hash accumulator before the slot.
+    pub acc_before: Digest,
 }
 
-impl StatementCircuit {
+/// The segment circuit for one profile; `witness` is `None` for key generation. Every
+/// segment of every batch of a profile has this one shape (the slot index is only a public
+/// input), so one verifying key serves them all.
+#[derive(Clone, Debug)]
+pub struct SegmentCircuit {
+    /// The profile (fixes the shape).
+    pub profile: Profile,
+    /// The segment's witness (checked for shape by the prover before synthesis).
+    pub witness: Option<SegmentWitness>,
+}
+
+impl SegmentCircuit {
     /// A circuit without witness, for key generation.
     pub fn shape(profile: Profile) -> Self {
-        StatementCircuit {
+        SegmentCircuit {
             profile,
             witness: None,
         }
@@ -72,17 +85,6 @@ struct StatementChips<'c> {
     gl: GoldilocksChip,
 }
 
-/// One slot once laid out: its rule block and the roots its walks open and close.
-struct SlotOut {
-    /// The rule block's cells (the next slot reads the active bit and the count, the batch
-    /// hash the transfer and the count).
-    block: SlotBlock,
-    /// The root the sender's old leaf opens (the slot's root before).
-    root_before: Vec<GlCell>,
-    /// The root the receiver's new leaf closes (the slot's root after).
-    root_after: Vec<GlCell>,
-}
-
 /// Copy constraints between two equally long runs of cells.
 fn equal_cells(region: &mut Region<'_, Fp>, a: &[GlCell], b: &[GlCell]) -> Result<(), PlonkError> {
     for (x, y) in a.iter().zip(b.iter()) {
@@ -91,12 +93,12 @@ fn equal_cells(region: &mut Region<'_, Fp>, a: &[GlCell], b: &[GlCell]) -> Resul
     Ok(())
 }
 
-impl Circuit<Fp> for StatementCircuit {
+impl Circuit<Fp> for SegmentCircuit {
     type Config = StatementConfig;
     type FloorPlanner = SimpleFloorPlanner;
 
     fn without_witnesses(&self) -> Self {
-        StatementCircuit::shape(self.profile)
+        SegmentCircuit::shape(self.profile)
     }
 
     fn configure(meta: &mut ConstraintSystem<Fp>) -> StatementConfig {
@@ -131,98 +133,76 @@ impl Circuit<Fp> for StatementCircuit {
             gl,
         };
         let depth = self.profile.depth as usize;
-        let cap = self.profile.capacity as usize;
         let wit = self.witness.as_ref();
-        // One region per slot block, per Merkle walk and for the batch hash. Every region
-        // uses column `w`, so SimpleFloorPlanner stacks each one right after the one before:
-        // the rows, and the order of every copy constraint, are those of a single region
-        // (the verifying key does not change). Small regions keep MockProver's check that
-        // every queried cell was assigned (a linear search per region) from going quadratic.
-        let mut slots: Vec<SlotOut> = Vec::with_capacity(cap);
-        for slot in 0..cap {
-            let v = SlotVals::new(wit, slot, depth);
-            let prev = slots.last();
-            let h = layouter.assign_region(
-                || "slot rules",
-                |mut region| chips.slot_block(&mut region, &v, prev),
-            )?;
-            let none = |_: &mut Region<'_, Fp>, _: &MerkleWalk| Ok(());
-            let s_old = chips.merkle.walk_region(
-                &mut layouter,
-                "sender, old leaf",
-                (&h.bal_s, &h.n_s),
-                depth,
-                PathSource::Witness {
-                    sibs: &v.sender_sibs,
-                    bits: &v.from_bits,
-                    index: &h.f,
-                },
-                none,
-            )?;
-            let s_new = chips.merkle.walk_region(
-                &mut layouter,
-                "sender, new leaf",
-                (&h.bal_s1, &h.n_s1),
-                depth,
-                PathSource::Copy(&s_old),
-                none,
-            )?;
-            // The receiver's old leaf opens the root the sender's update left.
-            let r_old = chips.merkle.walk_region(
-                &mut layouter,
-                "receiver, old leaf",
-                (&h.bal_r, &h.n_r),
-                depth,
-                PathSource::Witness {
-                    sibs: &v.receiver_sibs,
-                    bits: &v.to_bits,
-                    index: &h.t,
-                },
-                |region, r_old| equal_cells(region, &s_new.root, &r_old.root),
-            )?;
-            // The slot starts from the root the previous slot left.
-            let r_new = chips.merkle.walk_region(
-                &mut layouter,
-                "receiver, new leaf",
-                (&h.bal_r1, &h.n_r),
-                depth,
-                PathSource::Copy(&r_old),
-                |region, _| match prev {
-                    Some(p) => equal_cells(region, &p.root_after, &s_old.root),
-                    None => Ok(()),
-                },
-            )?;
-            slots.push(SlotOut {
-                block: h,
-                root_before: s_old.root,
-                root_after: r_new.root,
-            });
-        }
-        let (first, last) = match (slots.first(), slots.last()) {
-            (Some(f), Some(l)) => (f, l),
-            _ => return Err(PlonkError::Synthesis),
-        };
-        let batch_hash = layouter.assign_region(
-            || "batch hash",
-            |mut region| chips.batch_hash(&mut region, wit, cap, &slots),
+        // One region for the rule block, one per Merkle walk and one for the `H_TX` step.
+        // Every region uses column `w` or `x`, so SimpleFloorPlanner stacks each one right
+        // after the one before. Small regions keep MockProver's check that every queried
+        // cell was assigned (a linear search per region) from going quadratic.
+        let v = SlotVals::new(wit.map(|w| &w.slot), depth);
+        let h = layouter.assign_region(
+            || "slot rules",
+            |mut region| chips.slot_block(&mut region, &v),
         )?;
-        let publics = first
-            .root_before
-            .iter()
-            .chain(last.root_after.iter())
-            .chain(batch_hash.iter());
-        for (i, c) in publics.enumerate() {
-            layouter.constrain_instance(c.cell(), config.instance, i)?;
+        let none = |_: &mut Region<'_, Fp>, _: &MerkleWalk| Ok(());
+        let s_old = chips.merkle.walk_region(
+            &mut layouter,
+            "sender, old leaf",
+            (&h.bal_s, &h.n_s),
+            depth,
+            PathSource::Witness {
+                sibs: &v.sender_sibs,
+                bits: &v.from_bits,
+                index: &h.f,
+            },
+            none,
+        )?;
+        let s_new = chips.merkle.walk_region(
+            &mut layouter,
+            "sender, new leaf",
+            (&h.bal_s1, &h.n_s1),
+            depth,
+            PathSource::Copy(&s_old),
+            none,
+        )?;
+        // The receiver's old leaf opens the root the sender's update left.
+        let r_old = chips.merkle.walk_region(
+            &mut layouter,
+            "receiver, old leaf",
+            (&h.bal_r, &h.n_r),
+            depth,
+            PathSource::Witness {
+                sibs: &v.receiver_sibs,
+                bits: &v.to_bits,
+                index: &h.t,
+            },
+            |region, r_old| equal_cells(region, &s_new.root, &r_old.root),
+        )?;
+        let r_new = chips.merkle.walk_region(
+            &mut layouter,
+            "receiver, new leaf",
+            (&h.bal_r1, &h.n_r),
+            depth,
+            PathSource::Copy(&r_old),
+            none,
+        )?;
+        let acc_before: [Value<Fp>; 4] = core::array::from_fn(|j| match wit {
+            Some(w) => Value::known(fe(w.acc_before.0[j].as_u64())),
+            None => Value::unknown(),
+        });
+        let (acc_in, acc_out) = layouter.assign_region(
+            || "batch hash step",
+            |mut region| chips.tx_step(&mut region, acc_before, &h),
+        )?;
+        for (cells, at) in [
+            (&s_old.root, INST_ROOT_BEFORE),
+            (&r_new.root, INST_ROOT_AFTER),
+            (&acc_in, INST_ACC_BEFORE),
+            (&acc_out, INST_ACC_AFTER),
+        ] {
+            for (j, c) in cells.iter().enumerate() {
+                layouter.constrain_instance(c.cell(), config.instance, at + j)?;
+            }
         }
         Ok(())
     }
-}
-
-/// The 12 public inputs of a statement as native elements.
-pub fn public_inputs(statement: &multiprover_core::Statement) -> Vec<Fp> {
-    statement
-        .public_inputs_u64()
-        .iter()
-        .map(|v| fe(*v))
-        .collect()
 }

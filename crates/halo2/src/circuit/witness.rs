@@ -1,16 +1,14 @@
-//! A slot's witness values, read from the batch witness (unknown during key generation).
+//! A segment's witness values, read from its slot's witness (unknown during key generation).
 
 use halo2_proofs::circuit::Value;
 use halo2_proofs::pasta::Fp;
-use multiprover_core::{BatchWitness, MerklePath, SlotWitness};
+use multiprover_core::{MerklePath, SlotWitness};
 
 use super::fe;
 
 /// The values one slot's rule block and its four Merkle walks assign. Every field is
-/// `Value::unknown()` when there is no witness (key generation) or no such slot.
+/// `Value::unknown()` when there is no witness (key generation).
 pub(super) struct SlotVals {
-    /// 1 for a transfer, 0 for a padding slot.
-    pub(super) active: Value<Fp>,
     /// The transfer's sender index.
     pub(super) from: Value<Fp>,
     /// The transfer's receiver index.
@@ -19,7 +17,7 @@ pub(super) struct SlotVals {
     pub(super) amount: Value<Fp>,
     /// The transfer's nonce.
     pub(super) nonce: Value<Fp>,
-    /// `1 / (from − to)` in the native field, 0 when they are equal (a padding slot).
+    /// `1 / (from − to)` in the native field, 0 when they are equal (then the rule fails).
     pub(super) inv: Value<Fp>,
     /// The sender's balance before the slot.
     pub(super) sender_balance: Value<Fp>,
@@ -40,9 +38,8 @@ pub(super) struct SlotVals {
 }
 
 impl SlotVals {
-    /// Slot `slot` of `w` on a tree of depth `depth`.
-    pub(super) fn new(w: Option<&BatchWitness>, slot: usize, depth: usize) -> SlotVals {
-        let s = w.and_then(|w| w.slots.get(slot));
+    /// The values of slot witness `s` on a tree of depth `depth`.
+    pub(super) fn new(s: Option<&SlotWitness>, depth: usize) -> SlotVals {
         let v = |f: &dyn Fn(&SlotWitness) -> Fp| match s {
             Some(s) => Value::known(f(s)),
             None => Value::unknown(),
@@ -68,7 +65,6 @@ impl SlotVals {
                 .collect::<Vec<_>>()
         };
         SlotVals {
-            active: v(&|s| fe(s.active as u64)),
             from: v(&|s| fe(s.transfer.from as u64)),
             to: v(&|s| fe(s.transfer.to as u64)),
             amount: v(&|s| fe(s.transfer.amount)),

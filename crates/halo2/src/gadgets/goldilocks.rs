@@ -1,8 +1,8 @@
 //! The Goldilocks chip: Goldilocks arithmetic emulated in Pallas's scalar field.
 //!
-//! Values live in native cells as integers below `2^80`; every reduction is the integer
-//! equation `x = q·p + r` (or `a·b = q·p + r`, `x^3 = q·p + r`, ...) with `q` and `r`
-//! decomposed into 16-bit limbs that are looked up in a fixed table of `0..2^16`. The bound
+//! Values live in native cells as integers; every reduction is the integer equation
+//! `x = q·p + r` (or `a·b = q·p + r`, `x^3 = q·p + r`, ...) with `q` and `r` decomposed into
+//! [`LIMB_BITS`]-bit limbs that are looked up in a fixed table of `0..2^LIMB_BITS`. The bound
 //! on every side of every equation stays far below the native modulus (~2^254), so an
 //! equation that holds in the native field holds over the integers (see `docs/halo2.md`).
 
@@ -16,11 +16,47 @@ use halo2_proofs::poly::Rotation;
 
 /// The Goldilocks modulus.
 pub const P: u64 = multiprover_core::field::P;
-/// Bits per range-checked limb.
-pub const LIMB_BITS: usize = 16;
-/// Number of limb (lookup) columns: one S-box row uses 27 (10 + 4 + 9 + 4 limbs); 30 hold
-/// six packed reduce units of 5 limbs (the Poseidon chip's partial rounds).
-pub const NUM_LIMBS: usize = 30;
+/// Bits per range-checked limb: the one constant every limb count below derives from. The
+/// lookup table holds `0..2^LIMB_BITS`, so it sets the smallest `k` (the table must fit in
+/// the usable rows of the domain).
+pub const LIMB_BITS: usize = 13;
+/// Limbs of a reduced value (a remainder): `ceil(64 / LIMB_BITS)`, so a remainder is proven
+/// below `2^R_BITS` (at least 2^64, the Goldilocks values).
+pub const R_LIMBS: usize = 64usize.div_ceil(LIMB_BITS);
+/// The bound of a remainder: `r < 2^R_BITS`.
+pub const R_BITS: usize = R_LIMBS * LIMB_BITS;
+/// The bound of an S-box input `t` (a linear layer plus a round constant): every value is
+/// below `2^R_BITS`, an MDS row sums to at most 264 and the constant is below 2^64, so
+/// `t < 265·2^R_BITS < 2^(R_BITS + 9)`.
+pub const T_BITS: usize = R_BITS + 9;
+/// Limbs of the S-box's first quotient `q1 = t^3 div p` (`p > 2^63`, so `q1 < 2^(3 T_BITS − 63)`).
+pub const Q1_LIMBS: usize = (3 * T_BITS - 63).div_ceil(LIMB_BITS);
+/// Limbs of the S-box's second quotient `q2 = r1^2·t div p` (`< 2^(2 R_BITS + T_BITS − 63)`).
+pub const Q2_LIMBS: usize = (2 * R_BITS + T_BITS - 63).div_ceil(LIMB_BITS);
+/// Limbs of one S-box row: `q1, r1, q2, r2`.
+pub const SBOX_LIMBS: usize = Q1_LIMBS + R_LIMBS + Q2_LIMBS + R_LIMBS;
+/// Limbs of a packed reduce unit of the Poseidon chip: its quotient (one limb: the input is
+/// below `2^T_BITS`, so the quotient is below `2^(T_BITS − 63)`) and its remainder.
+pub const UNIT_LIMBS: usize = 1 + R_LIMBS;
+/// Packed reduce units per row of a partial round block (the Poseidon chip).
+pub const UNITS_PER_ROW: usize = 6;
+/// Number of limb (lookup) columns: an S-box row or a row of six packed units, whichever is
+/// wider.
+pub const NUM_LIMBS: usize = if SBOX_LIMBS > UNITS_PER_ROW * UNIT_LIMBS {
+    SBOX_LIMBS
+} else {
+    UNITS_PER_ROW * UNIT_LIMBS
+};
+/// The top limb of a value range-checked below 2^60 has this many bits.
+pub const RANGE60_TOP_BITS: usize = 60 - (R_LIMBS - 1) * LIMB_BITS;
+// The bounds `docs/halo2.md` argues: a unit's quotient fits one limb, a range row's shifted
+// top limb fits the limb columns, and the largest equation (the S-box's first) stays below
+// the native modulus (~2^254).
+const _: () = assert!(T_BITS - 63 <= LIMB_BITS);
+const _: () = assert!(RANGE60_TOP_BITS > 0 && RANGE60_TOP_BITS <= LIMB_BITS);
+const _: () = assert!(R_LIMBS < NUM_LIMBS);
+const _: () = assert!(Q1_LIMBS * LIMB_BITS + 64 + 1 < 253 && 3 * T_BITS < 253);
+const _: () = assert!(2 * R_LIMBS <= NUM_LIMBS);
 
 /// A native cell holding an (unreduced) Goldilocks value.
 pub type GlCell = AssignedCell<Fp, Fp>;
@@ -30,9 +66,15 @@ pub fn p_native() -> Fp {
     Fp::from(P)
 }
 
-/// `2^(16 i)` as a native element.
+/// `2^(LIMB_BITS·i)` as a native element.
 pub fn limb_weight(i: usize) -> Fp {
     Fp::from(2u64).pow_vartime([(LIMB_BITS * i) as u64])
+}
+
+/// `2^LIMB_BITS − 2^RANGE60_TOP_BITS`: added to the top limb of a range-60 row, the sum is in
+/// the table exactly when the top limb is below `2^RANGE60_TOP_BITS`.
+pub fn range60_offset() -> Fp {
+    Fp::from((1u64 << LIMB_BITS) - (1u64 << RANGE60_TOP_BITS))
 }
 
 /// The low 128 bits of a native element's canonical integer (callers only use this for
@@ -63,15 +105,18 @@ pub fn div_rem_p(x: Fp) -> (Fp, Fp) {
     ((x - r) * inv, r)
 }
 
-/// The `n` low 16-bit limbs of a native element's integer.
+/// The `n` low [`LIMB_BITS`]-bit limbs of a native element's integer.
 pub fn limbs_of(f: &Fp, n: usize) -> Vec<Fp> {
     let repr = f.to_repr();
     let bytes = repr.as_ref();
+    let bit = |i: usize| (bytes.get(i / 8).copied().unwrap_or(0) >> (i % 8)) & 1;
     (0..n)
-        .map(|i| {
-            let lo = bytes.get(2 * i).copied().unwrap_or(0) as u64;
-            let hi = bytes.get(2 * i + 1).copied().unwrap_or(0) as u64;
-            Fp::from(lo | (hi << 8))
+        .map(|l| {
+            let mut v = 0u64;
+            for b in (0..LIMB_BITS).rev() {
+                v = (v << 1) | bit(l * LIMB_BITS + b) as u64;
+            }
+            Fp::from(v)
         })
         .collect()
 }
@@ -103,23 +148,24 @@ pub struct GoldilocksConfig {
     pub y: Column<Advice>,
     /// Second operand and free-form column (equality enabled).
     pub w: Column<Advice>,
-    /// The 16-bit limb columns, each looked up in `table`.
+    /// The limb columns, each looked up in `table`.
     pub limbs: [Column<Advice>; NUM_LIMBS],
     /// Per-row constants (round constants, lane constants, tree-level weights).
     pub rc: Column<Fixed>,
-    /// `0 .. 2^16`.
+    /// `0 .. 2^LIMB_BITS`.
     pub table: TableColumn,
-    /// `x = L0·p + r`, `y = r`, `r = L1..L4`.
+    /// `x = L0·p + r`, `y = r`, `r = L1..L_R` (`R = R_LIMBS`).
     pub q_reduce: Selector,
-    /// `x + rc = L0·p + r`, `y = r`, `r = L1..L4` (a round's lane without S-box).
+    /// `x + rc = L0·p + r`, `y = r`, `r = L1..L_R` (a round's lane without S-box).
     pub q_reduce_rc: Selector,
-    /// `x·w = q·p + r`, `y = r`, `q = L0..L3`, `r = L4..L7`.
+    /// `x·w = q·p + r`, `y = r`, `q = L0..L_{R-1}`, `r = L_R..L_{2R-1}`.
     pub q_mul: Selector,
     /// `y = x + w` (lazy: no reduction).
     pub q_add: Selector,
-    /// `w = L0..L3` (so `w < 2^64`).
+    /// `w = L0..L_{R-1}` (so `w < 2^R_BITS`).
     pub q_range64: Selector,
-    /// `w = L0..L3` and `L4 = L3 + 2^16 - 2^12` (so `w < 2^60`).
+    /// `w = L0..L_{R-1}` and `L_R = L_{R-1} + 2^LIMB_BITS − 2^RANGE60_TOP_BITS` (so
+    /// `w < 2^60`).
     pub q_range60: Selector,
     /// `x = rc` on this row.
     pub q_fix_x: Selector,
@@ -157,7 +203,7 @@ pub fn compose_at(
 pub trait GoldilocksInstructions {
     /// Witness a value and range-check it below `2^64`. Returns the `w` cell.
     fn load(&self, ctx: &mut RegionCtx<'_, '_>, v: Value<Fp>) -> Result<GlCell, PlonkError>;
-    /// `a·b mod p` for `a, b < 2^64`: one row, `a·b = q·p + r` with `q, r < 2^64`.
+    /// `a·b mod p` for `a, b < 2^64`: one row, `a·b = q·p + r` with `q, r < 2^R_BITS`.
     fn mul(
         &self,
         ctx: &mut RegionCtx<'_, '_>,
@@ -212,7 +258,7 @@ impl GoldilocksChip {
             let xv = m.query_advice(x, Rotation::cur());
             let yv = m.query_advice(y, Rotation::cur());
             let q = m.query_advice(limbs[0], Rotation::cur());
-            let r = compose(m, &limbs, 1, 4);
+            let r = compose(m, &limbs, 1, R_LIMBS);
             vec![s.clone() * (xv - q * p.clone() - r.clone()), s * (yv - r)]
         });
         meta.create_gate("gl reduce rc", |m| {
@@ -220,7 +266,7 @@ impl GoldilocksChip {
             let xv = m.query_advice(x, Rotation::cur()) + m.query_fixed(rc);
             let yv = m.query_advice(y, Rotation::cur());
             let q = m.query_advice(limbs[0], Rotation::cur());
-            let r = compose(m, &limbs, 1, 4);
+            let r = compose(m, &limbs, 1, R_LIMBS);
             vec![s.clone() * (xv - q * p.clone() - r.clone()), s * (yv - r)]
         });
         meta.create_gate("gl mul", |m| {
@@ -228,8 +274,8 @@ impl GoldilocksChip {
             let a = m.query_advice(x, Rotation::cur());
             let b = m.query_advice(w, Rotation::cur());
             let yv = m.query_advice(y, Rotation::cur());
-            let q = compose(m, &limbs, 0, 4);
-            let r = compose(m, &limbs, 4, 4);
+            let q = compose(m, &limbs, 0, R_LIMBS);
+            let r = compose(m, &limbs, R_LIMBS, R_LIMBS);
             vec![
                 s.clone() * (a * b - q * p.clone() - r.clone()),
                 s * (yv - r),
@@ -245,16 +291,16 @@ impl GoldilocksChip {
         meta.create_gate("gl range64", |m| {
             let s = m.query_selector(q_range64);
             let v = m.query_advice(w, Rotation::cur());
-            let c = compose(m, &limbs, 0, 4);
+            let c = compose(m, &limbs, 0, R_LIMBS);
             vec![s * (v - c)]
         });
         meta.create_gate("gl range60", |m| {
             let s = m.query_selector(q_range60);
             let v = m.query_advice(w, Rotation::cur());
-            let c = compose(m, &limbs, 0, 4);
-            let top = m.query_advice(limbs[3], Rotation::cur());
-            let shifted = m.query_advice(limbs[4], Rotation::cur());
-            let off = Expression::Constant(Fp::from((1u64 << 16) - (1u64 << 12)));
+            let c = compose(m, &limbs, 0, R_LIMBS);
+            let top = m.query_advice(limbs[R_LIMBS - 1], Rotation::cur());
+            let shifted = m.query_advice(limbs[R_LIMBS], Rotation::cur());
+            let off = Expression::Constant(range60_offset());
             vec![s.clone() * (v - c), s * (shifted - top - off)]
         });
         meta.create_gate("fix x", |m| {
@@ -297,11 +343,11 @@ impl GoldilocksChip {
         &self.config
     }
 
-    /// Fill the 16-bit table.
+    /// Fill the table `0..2^LIMB_BITS`.
     pub fn load_table(&self, layouter: &mut impl Layouter<Fp>) -> Result<(), PlonkError> {
         let table = self.config.table;
         layouter.assign_table(
-            || "16-bit table",
+            || "limb table",
             |mut t| {
                 for i in 0..(1usize << LIMB_BITS) {
                     t.assign_cell(|| "limb", table, i, || Value::known(Fp::from(i as u64)))?;
@@ -352,12 +398,12 @@ impl GoldilocksChip {
         let xc = region.assign_advice(|| "x", c.x, row, || x)?;
         self.assign_limbs(region, row, 0, 1, qr.map(|(q, _)| q))?;
         let r = qr.map(|(_, r)| r);
-        self.assign_limbs(region, row, 1, 4, r)?;
+        self.assign_limbs(region, row, 1, R_LIMBS, r)?;
         let yc = region.assign_advice(|| "y", c.y, row, || r)?;
         Ok((xc, yc, r))
     }
 
-    /// A range check of `v` below `2^bits` (`bits` is 60 or 64) on row `row`, with the value
+    /// A range check of `v` below `2^bits` (`bits` is 60, or 64 for `2^R_BITS`) on row `row`, with the value
     /// in column `w`. Returns the `w` cell.
     pub fn assign_range_row(
         &self,
@@ -368,11 +414,11 @@ impl GoldilocksChip {
     ) -> Result<GlCell, PlonkError> {
         let c = &self.config;
         let wc = region.assign_advice(|| "w", c.w, row, || v)?;
-        self.assign_limbs(region, row, 0, 4, v)?;
+        self.assign_limbs(region, row, 0, R_LIMBS, v)?;
         if bits == 60 {
             c.q_range60.enable(region, row)?;
-            let shifted = v.map(|v| limbs_of(&v, 4)[3] + Fp::from((1u64 << 16) - (1u64 << 12)));
-            region.assign_advice(|| "shifted top", c.limbs[4], row, || shifted)?;
+            let shifted = v.map(|v| limbs_of(&v, R_LIMBS)[R_LIMBS - 1] + range60_offset());
+            region.assign_advice(|| "shifted top", c.limbs[R_LIMBS], row, || shifted)?;
         } else {
             c.q_range64.enable(region, row)?;
         }
@@ -408,9 +454,9 @@ impl GoldilocksInstructions for GoldilocksChip {
         b.copy_advice(|| "b", ctx.region, c.w, row)?;
         let prod = a.value().zip(b.value()).map(|(a, b)| *a * *b);
         let qr = prod.map(div_rem_p);
-        self.assign_limbs(ctx.region, row, 0, 4, qr.map(|(q, _)| q))?;
+        self.assign_limbs(ctx.region, row, 0, R_LIMBS, qr.map(|(q, _)| q))?;
         let r = qr.map(|(_, r)| r);
-        self.assign_limbs(ctx.region, row, 4, 4, r)?;
+        self.assign_limbs(ctx.region, row, R_LIMBS, R_LIMBS, r)?;
         ctx.region.assign_advice(|| "r", c.y, row, || r)
     }
 

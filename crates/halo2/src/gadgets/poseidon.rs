@@ -7,16 +7,16 @@
 //! |-------|------|---------|
 //! | input | 12 | one reduce row per lane (`x` = input lane, `y` = lane mod p) |
 //! | full round (8×) | 12 | row `j`: lane `j`'s S-box (`x` = linear-layer output, `rc` = round constant, `y` = result) |
-//! | partial round (22×) | 3 | row 0: lane 0's S-box (limbs 0..27); rows 1–2: lanes 1..11 as *packed reduce units* of 5 limbs each (quotient limb + 4 result limbs), six in row 1, five in row 2, with their round constants in `rc` and three more fixed columns |
+//! | partial round (22×) | 3 | row 0: lane 0's S-box (limbs `0..SBOX_LIMBS`); rows 1–2: lanes 1..11 as *packed reduce units* of `UNIT_LIMBS` limbs each (a quotient limb + `R_LIMBS` result limbs), six in row 1, five in row 2, with their round constants in `rc` and five more fixed columns |
 //! | output | 4 | lanes 0..3 of the final linear layer, reduced |
 //!
 //! Blocks are linked by one gate on each block's first row. For a lane of the next block
 //! held in cells, `x[lane] = Σ_i M[lane][i]·v_i`; for a packed lane,
 //! `Σ_i M[lane][i]·v_i + rc = q·p + r` with `q`, `r` the unit's limbs. `v_i` is lane `i`'s
-//! value in this block: its `y` cell, or its unit's composed result limbs. Every `v_i < 2^64`
-//! and the MDS coefficients sum to at most 264 per row, so a linear layer plus a round
-//! constant stays below 2^74: the MDS never needs a reduction of its own, and a packed unit's
-//! quotient fits one 16-bit limb.
+//! value in this block: its `y` cell, or its unit's composed result limbs. Every
+//! `v_i < 2^R_BITS` and the MDS coefficients sum to at most 264 per row, so a linear layer
+//! plus a round constant stays below `2^T_BITS`: the MDS never needs a reduction of its own,
+//! and a packed unit's quotient fits one limb.
 
 use halo2_proofs::circuit::{Region, Value};
 use halo2_proofs::pasta::Fp;
@@ -31,7 +31,7 @@ use multiprover_core::poseidon::{
 
 use super::goldilocks::{
     compose, compose_at, div_rem_p, limbs_of, p_native, GlCell, GoldilocksChip, GoldilocksConfig,
-    RegionCtx,
+    RegionCtx, Q1_LIMBS, Q2_LIMBS, R_LIMBS, UNITS_PER_ROW, UNIT_LIMBS,
 };
 
 /// Rows of a full-round block (one lane per row).
@@ -43,10 +43,6 @@ pub const PERM_ROWS: usize =
     WIDTH + 2 * HALF_FULL_ROUNDS * FULL_ROWS + PARTIAL_ROUNDS * PARTIAL_ROWS + 4;
 /// Offset of the output block inside a permutation.
 pub const OUT_OFFSET: usize = PERM_ROWS - 4;
-/// Packed reduce units per row of a partial block.
-const UNITS_PER_ROW: usize = 6;
-/// Limbs per packed unit: quotient (one limb, the input is below 2^74) and result (four).
-const UNIT_LIMBS: usize = 5;
 /// Offset of round `k`'s block from the permutation's first row.
 pub const fn round_offset(k: usize) -> usize {
     let full_before = if k < HALF_FULL_ROUNDS {
@@ -172,10 +168,10 @@ impl PoseidonChip {
             let s = m.query_selector(q_sbox);
             let xv = m.query_advice(x, Rotation::cur()) + m.query_fixed(rc);
             let yv = m.query_advice(y, Rotation::cur());
-            let q1 = compose(m, &limbs, 0, 10);
-            let r1 = compose(m, &limbs, 10, 4);
-            let q2 = compose(m, &limbs, 14, 9);
-            let r2 = compose(m, &limbs, 23, 4);
+            let q1 = compose(m, &limbs, 0, Q1_LIMBS);
+            let r1 = compose(m, &limbs, Q1_LIMBS, R_LIMBS);
+            let q2 = compose(m, &limbs, Q1_LIMBS + R_LIMBS, Q2_LIMBS);
+            let r2 = compose(m, &limbs, Q1_LIMBS + R_LIMBS + Q2_LIMBS, R_LIMBS);
             vec![
                 s.clone() * (xv.clone() * xv.clone() * xv.clone() - q1 * p.clone() - r1.clone()),
                 s.clone() * (r1.clone() * r1 * xv - q2 * p.clone() - r2.clone()),
@@ -197,7 +193,9 @@ impl PoseidonChip {
             |m: &mut VirtualCells<'_, Fp>, partial: bool, at: i32, i: usize| match lane(partial, i)
             {
                 Lane::Cells(r) => m.query_advice(y, Rotation(at + r)),
-                Lane::Unit(r, first, _) => compose_at(m, &limbs, first + 1, 4, Rotation(at + r)),
+                Lane::Unit(r, first, _) => {
+                    compose_at(m, &limbs, first + 1, R_LIMBS, Rotation(at + r))
+                }
             };
         // `Σ_i M[j][i]·v_i` over a block that starts `at` rows from the gate's row.
         let linear_layer = |m: &mut VirtualCells<'_, Fp>, partial: bool, at: i32, j: usize| {
@@ -276,7 +274,7 @@ impl PoseidonChip {
                             let lin = linear_layer(m, prev_partial, prev_at, j);
                             let c = m.query_fixed(rc_cols[col]);
                             let q = m.query_advice(limbs[first], Rotation::cur());
-                            let res = compose(m, &limbs, first + 1, 4);
+                            let res = compose(m, &limbs, first + 1, R_LIMBS);
                             s.clone() * (lin + c - q * p.clone() - res)
                         })
                         .collect::<Vec<_>>()
@@ -345,14 +343,16 @@ impl PoseidonChip {
         let x = x + Value::known(rc);
         let first = x.map(|x| div_rem_p(x * x * x));
         let second = x.zip(first).map(|(x, (_, r1))| div_rem_p(r1 * r1 * x));
+        let (o_r1, o_q2) = (Q1_LIMBS, Q1_LIMBS + R_LIMBS);
+        let o_r2 = o_q2 + Q2_LIMBS;
         self.gl
-            .assign_limbs(ctx.region, row, 0, 10, first.map(|(q, _)| q))?;
+            .assign_limbs(ctx.region, row, 0, Q1_LIMBS, first.map(|(q, _)| q))?;
         self.gl
-            .assign_limbs(ctx.region, row, 10, 4, first.map(|(_, r)| r))?;
+            .assign_limbs(ctx.region, row, o_r1, R_LIMBS, first.map(|(_, r)| r))?;
         self.gl
-            .assign_limbs(ctx.region, row, 14, 9, second.map(|(q, _)| q))?;
+            .assign_limbs(ctx.region, row, o_q2, Q2_LIMBS, second.map(|(q, _)| q))?;
         let r2 = second.map(|(_, r)| r);
-        self.gl.assign_limbs(ctx.region, row, 23, 4, r2)?;
+        self.gl.assign_limbs(ctx.region, row, o_r2, R_LIMBS, r2)?;
         ctx.region.assign_advice(|| "y", c.y, row, || r2)?;
         Ok(r2)
     }
@@ -394,7 +394,8 @@ impl PoseidonChip {
         ctx.region
             .assign_advice(|| "unit q", limbs[first], row, || q)?;
         let r = qr.map(|(_, r)| r);
-        self.gl.assign_limbs(ctx.region, row, first + 1, 4, r)?;
+        self.gl
+            .assign_limbs(ctx.region, row, first + 1, R_LIMBS, r)?;
         Ok(r)
     }
 }

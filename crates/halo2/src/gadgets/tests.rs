@@ -14,7 +14,7 @@ use super::poseidon::{
     round_offset, PoseidonChip, PoseidonConfig, PoseidonInstructions, OUT_OFFSET,
 };
 
-const K: u32 = 17;
+const K: u32 = crate::circuit::MIN_K;
 
 /// Which cell to overwrite after an honest layout: (row, column kind, limb index, delta).
 #[derive(Clone, Copy, Debug)]

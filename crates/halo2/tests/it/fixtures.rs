@@ -10,6 +10,24 @@ use multiprover_testkit::regen::{self, Regen};
 
 #[test]
 fn committed_fixtures_verify() {
+    // The pinned params digest is the digest of freshly computed params (not the process
+    // cache, which MULTIPROVER_HALO2_PARAMS_DIR may have filled from a file). Every profile
+    // the project uses has the same k.
+    let k = multiprover_halo2::k_for(PROFILE);
+    assert_eq!(
+        k,
+        multiprover_halo2::k_for(multiprover_core::Profile::DEFAULT)
+    );
+    let mut bytes = Vec::new();
+    halo2_proofs::poly::commitment::Params::<halo2_proofs::pasta::EqAffine>::new(k)
+        .write(&mut bytes)
+        .expect("write params");
+    let digest = multiprover_core::alloy_primitives::keccak256(&bytes);
+    assert_eq!(
+        multiprover_halo2::params_digest(k),
+        Some(digest),
+        "PARAMS_DIGESTS in crates/halo2/src/params.rs is stale: k = {k} has {digest}"
+    );
     let witness = fixture_witness();
     if regen::enabled(Regen::Fixtures) {
         let prover = multiprover_halo2::Prover::setup(PROFILE).expect("setup");
@@ -24,25 +42,13 @@ fn committed_fixtures_verify() {
     );
     let km = multiprover_halo2::KeyMaterial::from_bytes(&key.key).expect("key material");
     assert_eq!(km.profile, PROFILE);
-    // The pinned params digest is the digest of freshly computed params (not the process
-    // cache, which MULTIPROVER_HALO2_PARAMS_DIR may have filled from a file).
-    let mut bytes = Vec::new();
-    halo2_proofs::poly::commitment::Params::<halo2_proofs::pasta::EqAffine>::new(km.k)
-        .write(&mut bytes)
-        .expect("write params");
-    let digest = multiprover_core::alloy_primitives::keccak256(&bytes);
-    assert_eq!(
-        multiprover_halo2::params_digest(km.k),
-        Some(digest),
-        "PARAMS_DIGESTS in crates/halo2/src/verify.rs is stale: k = {} has {digest}",
-        km.k
-    );
+    assert_eq!(km.k, k);
     let mut flipped = bytes.clone();
-    flipped[4 + 32 * 1000] ^= 1;
+    flipped[4 + 32 * 100] ^= 1;
     assert!(multiprover_halo2::load_params(&flipped).is_err());
     assert!(multiprover_halo2::load_params(&bytes[..bytes.len() - 1]).is_err());
     let mut other_k = bytes.clone();
-    other_k[0] = 16;
+    other_k[0] = 17;
     assert!(multiprover_halo2::load_params(&other_k).is_err());
     assert!(multiprover_halo2::load_params(&[]).is_err());
     // Accepted: and from here on this process verifies with them (no second computation).

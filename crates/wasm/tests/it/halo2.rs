@@ -11,7 +11,7 @@
 
 use wasm_bindgen_test::*;
 
-const PARAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/halo2-params-k17.bin"));
+const PARAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/halo2-params-k14.bin"));
 
 #[wasm_bindgen_test]
 fn halo2_fixture() {
@@ -21,7 +21,7 @@ fn halo2_fixture() {
         assert!(multiprover_wasm::load_halo2_params(&flipped).is_err());
         assert_eq!(
             multiprover_wasm::load_halo2_params(PARAMS).expect("pinned params"),
-            17
+            14
         );
     }
     crate::common::check(
