@@ -45,7 +45,7 @@ fn container(e: &Envelope) -> SegmentedProof {
 /// `e` with its container replaced by `sp`.
 fn with(e: &Envelope, sp: &SegmentedProof) -> Envelope {
     let mut e = e.clone();
-    e.proof = sp.to_bytes().expect("encode").into();
+    e.proof = sp.to_bytes().expect("encode");
     e
 }
 
@@ -313,12 +313,12 @@ fn flipped_or_truncated_bytes_are_errors_not_panics() {
         let mut e = env.clone();
         let mut b = e.proof.to_vec();
         b[pos] ^= 0x01;
-        e.proof = b.into();
+        e.proof = b;
         assert!(verify(&key, &e).is_err(), "flipped byte {pos}");
     }
     for len in (0..n).step_by(97).chain([n - 1]) {
         let mut e = env.clone();
-        e.proof = env.proof[..len].to_vec().into();
+        e.proof = env.proof[..len].to_vec();
         assert!(
             matches!(verify(&key, &e), Err(Error::BadProof(_))),
             "truncated to {len}"
@@ -327,7 +327,7 @@ fn flipped_or_truncated_bytes_are_errors_not_panics() {
     let mut b = env.proof.to_vec();
     b.push(0);
     let mut e = env.clone();
-    e.proof = b.into();
+    e.proof = b;
     assert!(matches!(verify(&key, &e), Err(Error::BadProof(_))));
     // A segment proof with a byte appended (its length field adjusted).
     let mut sp = container(env);
@@ -341,7 +341,7 @@ fn flipped_or_truncated_bytes_are_errors_not_panics() {
         let mut b = env.proof.to_vec();
         b[5..7].copy_from_slice(&count.to_le_bytes());
         let mut e = env.clone();
-        e.proof = b.into();
+        e.proof = b;
         assert!(
             matches!(verify(&key, &e), Err(Error::BadProof(_))),
             "count {count}"
@@ -352,7 +352,7 @@ fn flipped_or_truncated_bytes_are_errors_not_panics() {
         let mut b = env.proof.to_vec();
         b[at..at + 4].copy_from_slice(&len.to_le_bytes());
         let mut e = env.clone();
-        e.proof = b.into();
+        e.proof = b;
         assert!(
             matches!(verify(&key, &e), Err(Error::BadProof(_))),
             "len {len}"
@@ -366,7 +366,7 @@ fn batch_verification_reports_each_envelope() {
     let mut bad = env.clone();
     bad.statement.post_root = bad.statement.pre_root;
     let mut short = env.clone();
-    short.proof = env.proof[..10].to_vec().into();
+    short.proof = env.proof[..10].to_vec();
     // Proofs in place, but segment 1's proof replaced by segment 0's: only the batch check
     // can see it.
     let mut sp = container(env);
