@@ -144,7 +144,7 @@ impl LightClient {
 
     /// Ingest several batch records in order, with the same verdicts as [`ingest`](Self::ingest)
     /// called on each, but halo2's new envelopes among them are verified together first (one
-    /// `BatchVerifier` check through [`verify_envelopes`]: a single halo2 verification is
+    /// `BatchVerifier` check through [`verify_envelopes_at`]: a single halo2 verification is
     /// dominated by a multi-scalar multiplication that a batch pays once). Each of them is
     /// reported with an equal share of the batch check's time. Stops at the first record
     /// that is rejected, with its error; the records before it stay ingested.
