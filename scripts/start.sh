@@ -6,15 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-# halo2's IPA params (Params::new(17): ~1.5 min on 2 cores) are computed once and shared by
+# halo2's IPA params (Params::new(14): seconds) are computed once and shared by
 # every later process through this directory (loaded only if their digest is the pinned one).
 export MULTIPROVER_HALO2_PARAMS_DIR="${MULTIPROVER_HALO2_PARAMS_DIR:-$PWD/target/halo2-params}"
 bash scripts/setup.sh
 PORT="${PORT:-8080}"
 BATCHES="${BATCHES:-4}"
-# Every system by default. halo2 is the slow one: about 2 min of key generation (k = 17;
-# the params are then cached in $MULTIPROVER_HALO2_PARAMS_DIR for the next process) and about
-# 2 min per proof on 2 cores, so its proofs appear after the others'. HALO2=0 leaves it out.
+# Every system by default. halo2 is the slow one: one k = 14 proof per transfer, proved in
+# parallel (a few minutes per default-profile batch on 2 cores), so its proofs appear after
+# the others'. HALO2=0 leaves it out.
 if [ "${HALO2:-1}" = "0" ]; then
   SYSTEMS="plonky2,stark,tee"
   echo "note: halo2 is left out of this devnet (HALO2=0)"
