@@ -1,8 +1,8 @@
 // halo2 in WebAssembly with params served by a node: `multiprover node` serves
-// GET /api/setup/halo2-params/17 (computed natively), the npm package loads them — accepted
+// GET /api/setup/halo2-params/14 (computed natively), the npm package loads them — accepted
 // only because their keccak256 is the digest pinned in the build — and verifies the committed
 // halo2 fixture in a fresh wasm instance under Node. Without served params the first halo2
-// verification in wasm would compute Params::new(17) itself: well over 15 minutes.
+// verification in wasm would compute Params::new(14) itself, slowly, in one thread.
 // Needs target/debug/multiprover (or MULTIPROVER_BIN) and site/pkg/ built with halo2; without the
 // binary the test is reported as SKIPPED, never as passed.
 import { test } from "node:test";
@@ -62,11 +62,11 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     }
 
     // Only the k the anchor's halo2 key needs is served.
-    assert.equal((await fetch(`${url}/api/setup/halo2-params/18`)).status, 404);
+    assert.equal((await fetch(`${url}/api/setup/halo2-params/15`)).status, 404);
     assert.equal((await fetch(`${url}/api/setup/halo2-params/x`)).status, 400);
 
     let t = performance.now();
-    const resp = await fetch(`${url}/api/setup/halo2-params/17`);
+    const resp = await fetch(`${url}/api/setup/halo2-params/14`);
     assert.equal(resp.status, 200, await resp.clone().text());
     const params = new Uint8Array(await resp.arrayBuffer());
     const serveMs = performance.now() - t;
@@ -79,7 +79,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     assert.throws(() => loadHalo2Params(new Uint8Array(0)), (e) => e.name === "VerificationError");
 
     t = performance.now();
-    assert.equal(loadHalo2Params(params), 17);
+    assert.equal(loadHalo2Params(params), 14);
     const loadMs = performance.now() - t;
 
     t = performance.now();
@@ -119,7 +119,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
         await m.default();
         const bin = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
         let t = performance.now();
-        const k = m.loadHalo2Params(await bin("/api/setup/halo2-params/17"));
+        const k = m.loadHalo2Params(await bin("/api/setup/halo2-params/14"));
         const loadMs = performance.now() - t;
         const env = new Uint8Array(envelopeBytes);
         t = performance.now();
@@ -133,7 +133,7 @@ test("a node serves halo2 params that the wasm verifier accepts, and halo2 verif
     } finally {
       await browser.close();
     }
-    assert.equal(inBrowser.k, 17);
+    assert.equal(inBrowser.k, 14);
     assert.equal(inBrowser.ok, true);
     assert.equal(inBrowser.system, "halo2");
     assert.equal(inBrowser.rejected, "VerificationError");
