@@ -134,6 +134,12 @@ if runs wasm; then
   step wasm "wasm-pack test: the wasm verifiers on the fixtures, headless Chromium"
   CARGO_TARGET_DIR="$PWD/target/wasm" CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=600 \
     wasm-pack test --headless --chrome crates/wasm
+
+  # The signing calls again under Node (tests/schnorr_node.rs; the same module runs in Chromium
+  # as part of tests/web.rs above).
+  step wasm "wasm-pack test --node: the wasm signing calls under Node"
+  CARGO_TARGET_DIR="$PWD/target/wasm" WASM_BINDGEN_TEST_TIMEOUT=600 \
+    wasm-pack test --node crates/wasm --test schnorr_node
 fi
 
 if runs browser; then
